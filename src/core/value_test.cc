@@ -1,0 +1,37 @@
+#include "core/value.h"
+
+#include <gtest/gtest.h>
+
+#include "core/record_batch.h"
+
+namespace ferry {
+namespace {
+
+TEST(ValueTest, EqualityFollowsPython) {
+  EXPECT_EQ(Value::Int(1), Value::Float(1.0));
+  EXPECT_EQ(Value::Bool(true), Value::Int(1));
+  EXPECT_FALSE(Value::String("1") == Value::Int(1));
+  EXPECT_EQ(Value::Null(), Value::Null());
+}
+
+TEST(ValueTest, FormatDoubleRoundTrips) {
+  EXPECT_EQ(FormatDouble(0.1), "0.1");
+  EXPECT_EQ(FormatDouble(12.0), "12.0");
+  EXPECT_EQ(FormatDouble(1e-7), "1e-07");
+  double x = 0.30000000000000004;
+  EXPECT_EQ(std::stod(FormatDouble(x)), x);
+}
+
+TEST(RecordBatchTest, FirstErrorWins) {
+  RecordBatch b(2);
+  b.AddColumn("a", {Value::Int(1), Value::Null()});
+  b.SetError(1, "first");
+  b.SetError(1, "second");
+  EXPECT_EQ(b.error(1), "first");
+  EXPECT_TRUE(b.ok(0));
+  EXPECT_EQ(b.FindColumn("a"), 0);
+  EXPECT_EQ(b.FindColumn("b"), -1);
+}
+
+}  // namespace
+}  // namespace ferry

@@ -1,0 +1,78 @@
+#include "model/loaders/load.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "model/loaders/pickle/object.h"
+#include "model/loaders/sklearn/sklearn_loader.h"
+#include "model/loaders/xgboost/xgboost_loader.h"
+
+namespace ferry::model {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open model file '", path, "'"));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(absl::StrCat("cannot read model file '", path, "'"));
+  return std::move(ss).str();
+}
+
+// XGBoost writes JSON as '{"learner"...' and UBJSON as '{' then a length marker ('L', 'i',
+// 'U', 'I', 'l') for the first key.
+enum class Kind { kJson, kUbjson, kOther };
+Kind Sniff(std::string_view bytes) {
+  size_t i = 0;
+  while (i < bytes.size() && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' ||
+                              bytes[i] == '\t')) {
+    ++i;
+  }
+  if (i >= bytes.size() || bytes[i] != '{') return Kind::kOther;
+  if (i + 1 >= bytes.size()) return Kind::kJson;
+  char next = bytes[i + 1];
+  if (next == 'L' || next == 'i' || next == 'U' || next == 'I' || next == 'l') {
+    return Kind::kUbjson;
+  }
+  return Kind::kJson;
+}
+
+absl::Status Prefix(const std::string& path, const absl::Status& s) {
+  return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+}
+
+}  // namespace
+
+absl::StatusOr<ModelIR> LoadModelIR(const std::string& path) {
+  auto bytes = ReadFile(path);
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<ModelIR> ir;
+  switch (Sniff(*bytes)) {
+    case Kind::kJson:
+      ir = LoadXGBoostJson(*bytes);
+      break;
+    case Kind::kUbjson:
+      ir = LoadXGBoostUbjson(*bytes);
+      break;
+    case Kind::kOther: {
+      std::string format;
+      auto root = pickle::UnpickleFile(path, &format);
+      if (!root.ok()) return Prefix(path, root.status());
+      ir = SklearnToIR(**root, format);
+      break;
+    }
+  }
+  if (!ir.ok()) return Prefix(path, ir.status());
+  return ir;
+}
+
+absl::StatusOr<std::shared_ptr<const Model>> LoadModel(const std::string& path) {
+  auto ir = LoadModelIR(path);
+  if (!ir.ok()) return ir.status();
+  auto model = Model::Compile(std::move(*ir));
+  if (!model.ok()) return Prefix(path, model.status());
+  return model;
+}
+
+}  // namespace ferry::model
