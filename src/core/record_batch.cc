@@ -18,7 +18,7 @@ Column& RecordBatch::GetOrAddColumn(std::string_view name) {
 }
 
 int RecordBatch::FindColumn(std::string_view name) const {
-  auto it = index_.find(name);
+  auto it = index_.find(absl::string_view(name.data(), name.size()));
   return it == index_.end() ? -1 : it->second;
 }
 

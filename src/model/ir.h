@@ -46,10 +46,14 @@ struct StandardScalerStage {
 struct MinMaxScalerStage {
   std::vector<double> scale;
   std::vector<double> min;
-  bool clip = false;
+  bool clip = false;  // then results are clipped to [clip_min, clip_max] (the feature_range)
+  double clip_min = 0;
+  double clip_max = 1;
 };
 
 // SimpleImputer: a cell equal to `missing` (NaN/null when missing_is_nan) becomes statistics[j].
+// A column whose statistic is a float NaN (all values missing at fit time) is dropped from the
+// output, as scikit-learn does.
 struct SimpleImputerStage {
   std::vector<Value> statistics;  // per input column
   bool missing_is_nan = true;
@@ -143,9 +147,12 @@ enum class Link : uint8_t {
   kSoftmax,            // softmax over raw scores (float64, max subtracted)
   kBinarySoftmax,      // multinomial binary: softmax([-d, d])
   kOneVsRestNormalize, // s(raw_k) for each k, then divided by their sum
-  kXGBoostSigmoid,     // float32 1.0f / (1.0f + expf(-d)); binary objectives
+  kXGBoostSigmoid,     // float32 s = 1.0f / (1.0f + expf(-d)); a classifier (binary:logistic)
+                       // gets [1.0f - s, s], a regressor (reg:logistic) s for each raw score
   kXGBoostSoftmax,     // float32 softmax as XGBoost computes it
   kXGBoostExp,         // float32 expf
+  kXGBoostRawBinary,   // binary:logitraw: one raw score d -> [1.0f - d, d] in float32, as
+                       // XGBClassifier.predict_proba reports it (labels use kAboveHalf)
 };
 
 // How a classifier picks its label from the outputs.

@@ -1,0 +1,42 @@
+// CompiledStages: the model's preprocessing (DictVectorizer, OneHotEncoder, scalers, imputer,
+// ColumnTransformer) compiled once; turns a RecordBatch into the dense float64 feature matrix
+// the estimator reads. Whole columns are processed per stage (no per-cell virtual calls).
+// Rows that cannot be encoded get an error naming the column; their features are zeros.
+// Immutable after Compile(); Transform() is thread-safe.
+#ifndef FERRY_MODEL_STAGES_H_
+#define FERRY_MODEL_STAGES_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/record_batch.h"
+#include "model/ir.h"
+
+namespace ferry::model {
+
+struct StagePlan;  // compiled form of one stage (stages.cc)
+
+class CompiledStages {
+ public:
+  static absl::StatusOr<std::unique_ptr<CompiledStages>> Compile(const ModelIR& ir);
+  ~CompiledStages();
+
+  int32_t num_features() const { return num_features_; }
+
+  // x: resized to num_rows x num_features(), row-major. errors: one per row, pre-filled by
+  // the caller (rows that already have an error are still encoded but keep theirs).
+  void Transform(const RecordBatch& input, std::vector<double>* x,
+                 std::vector<std::string>* errors) const;
+
+ private:
+  CompiledStages() = default;
+  const ModelIR* ir_ = nullptr;  // owned by the Model, outlives this
+  std::vector<std::unique_ptr<StagePlan>> plans_;
+  int32_t num_features_ = 0;
+};
+
+}  // namespace ferry::model
+
+#endif  // FERRY_MODEL_STAGES_H_
