@@ -1,0 +1,115 @@
+#include "model/loaders/xgboost/json_reader.h"
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace ferry::model::xgboost {
+namespace {
+
+absl::Status JsonError(absl::string_view what, simdjson::error_code code) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid JSON (", what, "): ", simdjson::error_message(code)));
+}
+
+// True when every element is a number or a boolean, so the array can be stored compactly.
+bool IsNumericArray(simdjson::dom::array array) {
+  for (simdjson::dom::element item : array) {
+    switch (item.type()) {
+      case simdjson::dom::element_type::INT64:
+      case simdjson::dom::element_type::UINT64:
+      case simdjson::dom::element_type::DOUBLE:
+      case simdjson::dom::element_type::BOOL:
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+double NumericValue(simdjson::dom::element item) {
+  switch (item.type()) {
+    case simdjson::dom::element_type::INT64:
+      return static_cast<double>(int64_t(item));
+    case simdjson::dom::element_type::UINT64:
+      return static_cast<double>(uint64_t(item));
+    case simdjson::dom::element_type::BOOL:
+      return bool(item) ? 1.0 : 0.0;
+    default:
+      return double(item);
+  }
+}
+
+absl::Status Convert(simdjson::dom::element element, int depth, DocNode* out) {
+  if (depth > kMaxDocumentDepth) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("JSON nested deeper than ", kMaxDocumentDepth, " levels"));
+  }
+  switch (element.type()) {
+    case simdjson::dom::element_type::NULL_VALUE:
+      out->kind = DocNode::Kind::kNull;
+      return absl::OkStatus();
+    case simdjson::dom::element_type::BOOL:
+      out->kind = DocNode::Kind::kBool;
+      out->boolean = bool(element);
+      return absl::OkStatus();
+    case simdjson::dom::element_type::INT64:
+    case simdjson::dom::element_type::UINT64:
+    case simdjson::dom::element_type::DOUBLE:
+      out->kind = DocNode::Kind::kNumber;
+      out->number = NumericValue(element);
+      return absl::OkStatus();
+    case simdjson::dom::element_type::STRING:
+      out->kind = DocNode::Kind::kString;
+      out->text = std::string(std::string_view(element));
+      return absl::OkStatus();
+    case simdjson::dom::element_type::ARRAY: {
+      simdjson::dom::array array = element;
+      if (IsNumericArray(array)) {
+        out->kind = DocNode::Kind::kNumbers;
+        out->numbers.reserve(array.size());
+        for (simdjson::dom::element item : array) out->numbers.push_back(NumericValue(item));
+        return absl::OkStatus();
+      }
+      out->kind = DocNode::Kind::kArray;
+      out->items.reserve(array.size());
+      for (simdjson::dom::element item : array) {
+        out->items.emplace_back();
+        if (auto s = Convert(item, depth + 1, &out->items.back()); !s.ok()) return s;
+      }
+      return absl::OkStatus();
+    }
+    case simdjson::dom::element_type::OBJECT: {
+      out->kind = DocNode::Kind::kObject;
+      simdjson::dom::object object = element;
+      for (simdjson::dom::key_value_pair field : object) {
+        out->members.emplace_back(std::string(field.key), DocNode());
+        if (auto s = Convert(field.value, depth + 1, &out->members.back().second); !s.ok()) {
+          return s;
+        }
+      }
+      return absl::OkStatus();
+    }
+  }
+  return absl::InvalidArgumentError("invalid JSON: unknown element type");
+}
+
+}  // namespace
+
+absl::StatusOr<DocNode> ReadJsonDocument(std::string_view bytes) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(bytes);
+  simdjson::dom::element root;
+  if (auto error = parser.parse(padded).get(root); error != simdjson::SUCCESS) {
+    return JsonError("parsing the model file", error);
+  }
+  DocNode doc;
+  if (auto s = Convert(root, 0, &doc); !s.ok()) return s;
+  return doc;
+}
+
+}  // namespace ferry::model::xgboost
