@@ -1,0 +1,63 @@
+// JsonWriter: builds JSON text by appending to a caller's std::string, with commas and
+// colons placed automatically. Strings are escaped (quotes, backslashes, control characters
+// as \n, \t, \u001f...); valid UTF-8 passes through unchanged and each invalid byte becomes
+// U+FFFD, so the output is always valid JSON. Doubles use the shortest text that parses back
+// to the same value (12.0, 0.1, 1e-07); NaN and infinities become null.
+//
+//   std::string line;
+//   JsonWriter w(&line);
+//   w.BeginObject().Key("prediction").Double(12.5).EndObject();   // {"prediction":12.5}
+//
+// REQUIRES: calls form valid JSON (a Key before each object member, balanced Begin/End);
+// this is checked only by assertions in debug builds. The string must outlive the writer.
+#ifndef FERRY_IO_JSON_WRITER_H_
+#define FERRY_IO_JSON_WRITER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/value.h"
+
+namespace ferry::io {
+
+// Appends `text` as a quoted, escaped JSON string.
+void AppendJsonString(std::string* out, std::string_view text);
+// Appends the shortest round-trip form of `d` (null for NaN and infinities).
+void AppendJsonDouble(std::string* out, double d);
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string* out) : out_(out) {}
+
+  JsonWriter& BeginObject();
+  JsonWriter& EndObject();
+  JsonWriter& BeginArray();
+  JsonWriter& EndArray();
+  JsonWriter& Key(std::string_view key);
+
+  JsonWriter& String(std::string_view s);
+  JsonWriter& Int(int64_t i);
+  JsonWriter& Double(double d);
+  JsonWriter& Bool(bool b);
+  JsonWriter& Null();
+  // A Value as its JSON type: null, true/false, number or string.
+  JsonWriter& Write(const Value& v);
+  // Appends `json` verbatim as one value. REQUIRES: it is valid JSON.
+  JsonWriter& Raw(std::string_view json);
+
+  // Nesting depth: 0 when every container is closed.
+  size_t depth() const { return first_.size(); }
+
+ private:
+  void BeforeValue();
+
+  std::string* out_;
+  std::vector<bool> first_;  // per open container: no member written yet
+  bool after_key_ = false;
+};
+
+}  // namespace ferry::io
+
+#endif  // FERRY_IO_JSON_WRITER_H_

@@ -1,0 +1,99 @@
+#include "io/json_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+
+namespace ferry::io {
+namespace {
+
+std::string Quoted(std::string_view text) {
+  std::string out;
+  AppendJsonString(&out, text);
+  return out;
+}
+
+std::string Number(double d) {
+  std::string out;
+  AppendJsonDouble(&out, d);
+  return out;
+}
+
+TEST(JsonWriterTest, EscapesQuotesBackslashesAndControlCharacters) {
+  EXPECT_EQ(Quoted("plain"), "\"plain\"");
+  EXPECT_EQ(Quoted("a\"b\\c"), R"("a\"b\\c")");
+  EXPECT_EQ(Quoted("\n\r\t\b\f"), R"("\n\r\t\b\f")");
+  EXPECT_EQ(Quoted(std::string_view("\x00\x01\x1f\x7f", 4)), "\"\\u0000\\u0001\\u001f\x7f\"");
+  EXPECT_EQ(Quoted(""), "\"\"");
+}
+
+TEST(JsonWriterTest, Utf8PassesThroughAndInvalidBytesAreReplaced) {
+  EXPECT_EQ(Quoted("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
+            "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"");
+  EXPECT_EQ(Quoted("a\xFFz"), "\"a\\ufffdz\"");
+  EXPECT_EQ(Quoted("\xC3"), "\"\\ufffd\"");              // truncated sequence
+  EXPECT_EQ(Quoted("\xC0\xAF"), "\"\\ufffd\\ufffd\"");   // overlong
+  EXPECT_EQ(Quoted("\xED\xA0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // surrogate
+  EXPECT_EQ(Quoted("\xF4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
+}
+
+TEST(JsonWriterTest, DoublesAreShortestRoundTripAndNonFiniteIsNull) {
+  EXPECT_EQ(Number(12.5), "12.5");
+  EXPECT_EQ(Number(12.0), "12.0");
+  EXPECT_EQ(Number(0.1), "0.1");
+  EXPECT_EQ(Number(-0.0), "-0.0");
+  EXPECT_EQ(Number(1e-7), "1e-07");
+  EXPECT_EQ(Number(1e20), "1e+20");
+  EXPECT_EQ(Number(std::nan("")), "null");
+  EXPECT_EQ(Number(std::numeric_limits<double>::infinity()), "null");
+  EXPECT_EQ(Number(-std::numeric_limits<double>::infinity()), "null");
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> dist(-1e6, 1e6);
+  for (int i = 0; i < 1000; ++i) {
+    double d = dist(rng) * std::pow(10.0, static_cast<int>(rng() % 40) - 20);
+    EXPECT_EQ(std::stod(Number(d)), d);
+  }
+}
+
+TEST(JsonWriterTest, BuildsNestedObjectsAndArraysWithCommas) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject()
+      .Key("prediction").String("yes")
+      .Key("probabilities").BeginObject().Key("no").Double(0.25).Key("yes").Double(0.75).EndObject()
+      .Key("list").BeginArray().Int(1).Int(-2).Bool(true).Null().BeginArray().EndArray().EndArray()
+      .Key("raw").Raw("[1]")
+      .EndObject();
+  EXPECT_EQ(out,
+            R"({"prediction":"yes","probabilities":{"no":0.25,"yes":0.75},)"
+            R"("list":[1,-2,true,null,[]],"raw":[1]})");
+  EXPECT_EQ(w.depth(), 0u);
+}
+
+TEST(JsonWriterTest, WritesValuesAsTheirJsonType) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginArray()
+      .Write(Value::Null())
+      .Write(Value::Bool(false))
+      .Write(Value::Int(-9))
+      .Write(Value::Float(1.0))
+      .Write(Value::String("s\""))
+      .EndArray();
+  EXPECT_EQ(out, R"([null,false,-9,1.0,"s\""])");
+}
+
+TEST(JsonWriterTest, TopLevelValuesAppendWithoutSeparators) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject().Key("a").Int(1).EndObject();
+  out.push_back('\n');
+  JsonWriter(&out).Int(2);
+  EXPECT_EQ(out, "{\"a\":1}\n2");
+}
+
+}  // namespace
+}  // namespace ferry::io
