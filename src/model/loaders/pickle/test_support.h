@@ -1,0 +1,27 @@
+// Test helpers: temp directories, running /usr/bin/python3 fixture scripts, reading files,
+// and checking decoded numpy arrays against the JSON the fixture script wrote.
+#ifndef FERRY_MODEL_LOADERS_PICKLE_TEST_SUPPORT_H_
+#define FERRY_MODEL_LOADERS_PICKLE_TEST_SUPPORT_H_
+
+#include <string>
+
+#include "model/loaders/pickle/object.h"
+
+namespace ferry::pickle::testing {
+
+// A fresh directory under the system temp dir.
+std::string MakeTempDir();
+// Writes `script` to dir/gen.py and runs `/usr/bin/python3 dir/gen.py dir`; fails the
+// current test (and returns false) if it exits non-zero.
+bool RunPython(const std::string& dir, const std::string& script);
+std::string ReadFile(const std::string& path);
+bool FileExists(const std::string& path);
+
+// `json` maps array names to {"shape": [...], "kind": "f", "values": [...]} (C order; numbers,
+// strings, or for structured arrays {"field": [...]}); `root` must be a dict holding arrays
+// of those names. Every element is compared exactly (EXPECT failures name the array).
+void ExpectArraysMatch(const Object& root, const std::string& json, const std::string& where);
+
+}  // namespace ferry::pickle::testing
+
+#endif  // FERRY_MODEL_LOADERS_PICKLE_TEST_SUPPORT_H_
