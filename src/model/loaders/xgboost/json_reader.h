@@ -1,5 +1,6 @@
 // JSON text -> DocNode tree (document.h), parsed with simdjson's DOM API. Strict: one JSON
-// value with nothing but whitespace after it; nesting limited to kMaxDocumentDepth.
+// value with nothing but whitespace after it; nesting limited to kMaxDocumentDepth. The bare
+// words NaN, Infinity and -Infinity that XGBoost writes for non-finite floats are accepted.
 #ifndef FERRY_MODEL_LOADERS_XGBOOST_JSON_READER_H_
 #define FERRY_MODEL_LOADERS_XGBOOST_JSON_READER_H_
 
