@@ -160,10 +160,12 @@ class TreeKernel final : public CompiledEstimator {
       }
       return !set.member_goes_left;
     }
-    // XGBoost: negative or out-of-range categories follow the default direction.
-    if (v < 0 || v >= static_cast<T>(1 << 24)) return missing_left;
+    // XGBoost (1.7, checked against the library): negative, fractional-negative and
+    // out-of-range categories are non-members (left when members go right), whatever
+    // default_left says; only NaN takes the default direction.
+    if (v < 0 || v >= static_cast<T>(1 << 24)) return !set.member_goes_left;
     c = static_cast<size_t>(static_cast<int32_t>(v));
-    if (c >= num_bits) return missing_left;
+    if (c >= num_bits) return !set.member_goes_left;
     bool member = (set.bits[c / 32] >> (c % 32)) & 1u;
     return member ? set.member_goes_left : !set.member_goes_left;
   }
