@@ -146,7 +146,7 @@ TEST_F(XGBoostParityTest, RecordsAreMatchedByFeatureName) {
             (std::vector<std::string>{"f_0", "f_1", "f_2", "f_3", "f_4"}));
   auto x = ReadRaw<double>(base + ".x.f64", named->rows * named->features);
   auto expected = ReadRaw<float>(base + ".pred.f32", named->rows);
-  RecordBatch batch;
+  RecordBatch batch(named->rows);
   for (int32_t j = named->features - 1; j >= 0; --j) {
     std::vector<Value> column;
     for (size_t r = 0; r < named->rows; ++r) {
