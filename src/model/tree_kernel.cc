@@ -22,13 +22,14 @@ namespace {
 constexpr uint32_t kFeatureMask = (1u << 28) - 1;
 constexpr uint32_t kCategorical = 1u << 29;
 constexpr uint32_t kMissingLeft = 1u << 30;
-constexpr size_t kBlockRows = 64;
+constexpr uint32_t kLeaf = 1u << 31;
+constexpr size_t kBlockRows = 256;
 
 template <typename T>
 struct Node {
   T threshold;
-  int32_t left;   // >= 0: index of the left child (right child is left + 1); < 0: ~leaf index
-  uint32_t meta;  // feature index | kCategorical | kMissingLeft
+  int32_t left;   // index of the left child (the right child is left + 1); leaves: itself
+  uint32_t meta;  // feature index | kCategorical | kMissingLeft | kLeaf
 };
 
 // Largest float32 that is <= t (t not NaN).
@@ -68,9 +69,9 @@ class TreeKernel final : public CompiledEstimator {
         for (int32_t k = 0; k < num_outputs_; ++k) acc[r * num_outputs_ + k] = base_acc_[k];
       }
       if (has_nan || has_categorical_) {
-        ScoreBlock<true>(rows, n, acc.data());
+        ScoreBlockSlow(rows, n, acc.data());
       } else {
-        ScoreBlock<false>(rows, n, acc.data());
+        ScoreBlockFast(rows, n, acc.data());
       }
       for (size_t r = 0; r < n; ++r) {
         for (int32_t k = 0; k < num_outputs_; ++k) {
@@ -95,45 +96,106 @@ class TreeKernel final : public CompiledEstimator {
   std::vector<Node<T>> nodes_;
   std::vector<int32_t> roots_;
   std::vector<int32_t> outputs_;  // per tree (leaf_width 1)
+  std::vector<int32_t> depths_;   // per tree: edges on the longest root-to-leaf path
+  std::vector<int32_t> leaf_slot_;  // per node: its leaf index (leaves only)
   std::vector<Acc> leaves_;       // leaf index * leaf_width
   std::vector<int32_t> node_category_set_;  // per node, -1 if numeric (only when categorical)
   std::vector<CategorySet> category_sets_;
   std::vector<int32_t> known_categories_;
 
  private:
-  template <bool kSlow>
-  void ScoreBlock(const T* rows, size_t n, Acc* acc) const {
+  // The fast path walks kGroup rows in lockstep for the tree's depth: leaves loop onto
+  // themselves (threshold +inf, left = self), so every row ends on its leaf and the kGroup
+  // independent load chains overlap in the memory system.
+  void ScoreBlockFast(const T* rows, size_t n, Acc* acc) const {
+    constexpr size_t kGroup = 8;
     const Node<T>* nodes = nodes_.data();
+    if (n < kGroup) {
+      // Few rows (online requests): walk kGroup trees in lockstep instead, adding their
+      // leaves in tree order.
+      for (size_t r = 0; r < n; ++r) ScoreRowAcrossTrees<16>(rows + r * num_features_,
+                                                                 acc + r * num_outputs_);
+      return;
+    }
     for (size_t t = 0; t < roots_.size(); ++t) {
       const int32_t root = roots_[t];
-      if (leaf_width_ == 1) {
-        const int32_t out = outputs_[t];
-        for (size_t r = 0; r < n; ++r) {
-          int32_t leaf = FindLeaf<kSlow>(nodes, root, rows + r * num_features_);
-          acc[r * num_outputs_ + out] += leaves_[leaf];
+      const int32_t depth = depths_[t];
+      const int32_t out = outputs_[t];
+      size_t r = 0;
+      for (; r + kGroup <= n; r += kGroup) {
+        int32_t idx[kGroup];
+        for (size_t g = 0; g < kGroup; ++g) idx[g] = root;
+        for (int32_t d = 0; d < depth; ++d) {
+          for (size_t g = 0; g < kGroup; ++g) {
+            const Node<T>& node = nodes[idx[g]];
+            const T v = rows[(r + g) * num_features_ + (node.meta & kFeatureMask)];
+            idx[g] = node.left + !(v <= node.threshold);
+          }
         }
-      } else {
-        for (size_t r = 0; r < n; ++r) {
-          int32_t leaf = FindLeaf<kSlow>(nodes, root, rows + r * num_features_);
-          const Acc* v = leaves_.data() + static_cast<size_t>(leaf) * leaf_width_;
-          Acc* a = acc + r * num_outputs_;
-          for (int32_t k = 0; k < leaf_width_; ++k) a[k] += v[k];
+        for (size_t g = 0; g < kGroup; ++g) AddLeaf(leaf_slot_[idx[g]], out, acc + (r + g) * num_outputs_);
+      }
+      for (; r < n; ++r) {
+        int32_t i = root;
+        for (int32_t d = 0; d < depth; ++d) {
+          const Node<T>& node = nodes[i];
+          i = node.left + !(rows[r * num_features_ + (node.meta & kFeatureMask)] <= node.threshold);
         }
+        AddLeaf(leaf_slot_[i], out, acc + r * num_outputs_);
       }
     }
   }
 
-  template <bool kSlow>
-  int32_t FindLeaf(const Node<T>* nodes, int32_t i, const T* row) const {
-    while (true) {
-      const Node<T>& node = nodes[i];
-      if (node.left < 0) return ~node.left;
-      const T v = row[node.meta & kFeatureMask];
-      if constexpr (kSlow) {
-        i = node.left + (GoesLeft(node, i, v) ? 0 : 1);
-      } else {
-        i = node.left + !(v <= node.threshold);
+  template <size_t kGroup>
+  void ScoreRowAcrossTrees(const T* row, Acc* row_acc) const {
+    const Node<T>* nodes = nodes_.data();
+    const size_t num_trees = roots_.size();
+    size_t t = 0;
+    for (; t + kGroup <= num_trees; t += kGroup) {
+      int32_t idx[kGroup];
+      int32_t depth = 0;
+      for (size_t g = 0; g < kGroup; ++g) {
+        idx[g] = roots_[t + g];
+        depth = std::max(depth, depths_[t + g]);
       }
+      for (int32_t d = 0; d < depth; ++d) {
+        for (size_t g = 0; g < kGroup; ++g) {
+          const Node<T>& node = nodes[idx[g]];
+          idx[g] = node.left + !(row[node.meta & kFeatureMask] <= node.threshold);
+        }
+      }
+      for (size_t g = 0; g < kGroup; ++g) AddLeaf(leaf_slot_[idx[g]], outputs_[t + g], row_acc);
+    }
+    for (; t < num_trees; ++t) {
+      int32_t i = roots_[t];
+      for (int32_t d = 0; d < depths_[t]; ++d) {
+        const Node<T>& node = nodes[i];
+        i = node.left + !(row[node.meta & kFeatureMask] <= node.threshold);
+      }
+      AddLeaf(leaf_slot_[i], outputs_[t], row_acc);
+    }
+  }
+
+  void ScoreBlockSlow(const T* rows, size_t n, Acc* acc) const {
+    for (size_t t = 0; t < roots_.size(); ++t) {
+      for (size_t r = 0; r < n; ++r) {
+        int32_t i = roots_[t];
+        while (!(nodes_[i].meta & kLeaf)) {
+          i = nodes_[i].left + (GoesLeft(nodes_[i], i, rows[r * num_features_ +
+                                                              (nodes_[i].meta & kFeatureMask)])
+                                    ? 0
+                                    : 1);
+        }
+        AddLeaf(leaf_slot_[i], outputs_[t], acc + r * num_outputs_);
+      }
+    }
+  }
+
+  void AddLeaf(int32_t leaf, int32_t out, Acc* row_acc) const {
+    if (leaf_width_ == 1) {
+      row_acc[out] += leaves_[leaf];
+    } else {
+      const Acc* v = leaves_.data() + static_cast<size_t>(leaf) * leaf_width_;
+      for (int32_t k = 0; k < leaf_width_; ++k) row_acc[k] += v[k];
     }
   }
 
@@ -191,7 +253,7 @@ absl::StatusOr<std::unique_ptr<CompiledEstimator>> Build(const TreeEnsemble& e) 
   k->category_sets_ = e.category_sets;
   k->known_categories_ = e.known_categories;
   const bool xgboost = e.split_rule == SplitRule::kXGBoost;
-  std::vector<int32_t> order, new_index;
+  std::vector<int32_t> order, new_index, depth_of;
   for (size_t t = 0; t < e.trees.size(); ++t) {
     const Tree& tree = e.trees[t];
     const int32_t n = tree.num_nodes();
@@ -209,6 +271,8 @@ absl::StatusOr<std::unique_ptr<CompiledEstimator>> Build(const TreeEnsemble& e) 
     // every tree acyclic and every walk finite.
     order.assign(1, 0);
     new_index.assign(n, -1);
+    depth_of.assign(n, 0);
+    int32_t max_depth = 0;
     const int32_t base = static_cast<int32_t>(k->nodes_.size());
     new_index[0] = base;
     k->nodes_.resize(base + 1);
@@ -227,7 +291,10 @@ absl::StatusOr<std::unique_ptr<CompiledEstimator>> Build(const TreeEnsemble& e) 
             k->leaves_.push_back(v * tree.weight);
           }
         }
-        out = Node<T>{T(0), ~leaf, 0};
+        out = Node<T>{std::numeric_limits<T>::infinity(), new_index[id], kLeaf};
+        k->leaf_slot_.resize(k->nodes_.size(), -1);
+        k->leaf_slot_[new_index[id]] = leaf;
+        max_depth = std::max(max_depth, depth_of[id]);
         continue;
       }
       if (l <= id || r <= id || l >= n || r >= n || new_index[l] != -1 || new_index[r] != -1) {
@@ -269,11 +336,14 @@ absl::StatusOr<std::unique_ptr<CompiledEstimator>> Build(const TreeEnsemble& e) 
       k->nodes_.resize(child + 2);
       order.push_back(l);
       order.push_back(r);
+      depth_of[l] = depth_of[r] = depth_of[id] + 1;
     }
     k->roots_.push_back(base);
+    k->depths_.push_back(max_depth);
     k->outputs_.push_back(tree.output);
   }
   k->node_category_set_.resize(k->nodes_.size(), -1);
+  k->leaf_slot_.resize(k->nodes_.size(), -1);
   for (int32_t c : e.known_categories) {
     if (c >= static_cast<int32_t>(e.category_sets.size())) {
       return absl::InvalidArgumentError("known categories: set index out of range");
