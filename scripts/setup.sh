@@ -9,7 +9,7 @@ PACKAGES=(
   libabsl-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev
   zlib1g-dev libzstd-dev liblz4-dev liblzma-dev libsnappy-dev libbz2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-sklearn python3-xgboost python3-pandas python3-joblib python3-lz4
+  python3 python3-sklearn python3-xgboost python3-pandas python3-joblib
   python3-lz4
 )
 
