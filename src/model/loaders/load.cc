@@ -57,7 +57,7 @@ absl::StatusOr<ModelIR> LoadModelIR(const std::string& path) {
       break;
     case Kind::kOther: {
       std::string format;
-      auto root = pickle::UnpickleFile(path, &format);
+      auto root = pickle::UnpickleBytes(*bytes, &format);
       if (!root.ok()) return Prefix(path, root.status());
       ir = SklearnToIR(**root, format);
       break;
