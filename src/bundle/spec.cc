@@ -98,11 +98,12 @@ class SpecParser {
       std::string where = absl::StrCat("inputs.", in.name);
       const YAML::Node& body = it->second;
       std::string type_name;
-      YAML::Node type_node = body;
+      YAML::Node type_node;  // reset(), never operator=, which would overwrite the shared node
+      type_node.reset(body);
       if (body.IsScalar()) {
         type_name = body.Scalar();  // shorthand: `Origin: string`
       } else if (CheckMap(body, where, {"type", "required", "default", "enum", "min", "max", "regex", "description"})) {
-        type_node = body["type"];
+        type_node.reset(body["type"]);
         if (!type_node) {
           Error(body, absl::StrCat(where, ": missing 'type' (string, int, float, bool, date or timestamp)"));
           continue;
