@@ -31,8 +31,8 @@ absl::StatusOr<const DocNode*> GetRequired(const DocNode& parent, absl::string_v
 
 const DocNode* DocNode::Find(absl::string_view key) const {
   if (kind != Kind::kObject) return nullptr;
-  for (const auto& [name, value] : members) {
-    if (name == key) return &value;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == key) return &values[i];
   }
   return nullptr;
 }

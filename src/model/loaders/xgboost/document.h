@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <string>
 #include "absl/strings/string_view.h"
-#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -27,7 +26,8 @@ struct DocNode {
   std::string text;                                   // kString
   std::vector<double> numbers;                        // kNumbers (also an empty array)
   std::vector<DocNode> items;                         // kArray
-  std::vector<std::pair<std::string, DocNode>> members;  // kObject, in file order
+  std::vector<std::string> keys;                      // kObject, in file order
+  std::vector<DocNode> values;                        // kObject, values[i] is keys[i]'s
 
   // The member named `key` of an object, or nullptr (also when this is not an object).
   const DocNode* Find(absl::string_view key) const;

@@ -156,8 +156,9 @@ absl::Status Convert(simdjson::dom::element element, int depth, DocNode* out) {
       out->kind = DocNode::Kind::kObject;
       simdjson::dom::object object = element;
       for (simdjson::dom::key_value_pair field : object) {
-        out->members.emplace_back(std::string(field.key), DocNode());
-        if (auto s = Convert(field.value, depth + 1, &out->members.back().second); !s.ok()) {
+        out->keys.emplace_back(field.key);
+        out->values.emplace_back();
+        if (auto s = Convert(field.value, depth + 1, &out->values.back()); !s.ok()) {
           return s;
         }
       }

@@ -268,8 +268,9 @@ class UbjsonReader {
         if (!m.ok()) return m.status();
         marker = *m;
       }
-      out->members.emplace_back(std::move(*key), DocNode());
-      if (auto s = ReadValue(marker, depth, &out->members.back().second); !s.ok()) return s;
+      out->keys.push_back(std::move(*key));
+      out->values.emplace_back();
+      if (auto s = ReadValue(marker, depth, &out->values.back()); !s.ok()) return s;
     }
     return absl::OkStatus();
   }
