@@ -21,7 +21,8 @@ struct InputColumns {
 absl::StatusOr<int32_t> NameIndex(const Object& ct, const InputColumns& in,
                                   const std::string& name) {
   if (in.names.empty()) {
-    return Error(ct, absl::StrCat("column '", name, "' is selected by name but the "
+    return Error(ct, absl::StrCat("column '", name,
+                                  "' is selected by name but the "
                                   "transformer was fitted without column names"));
   }
   for (size_t i = 0; i < in.names.size(); ++i) {
@@ -32,8 +33,8 @@ absl::StatusOr<int32_t> NameIndex(const Object& ct, const InputColumns& in,
 
 absl::StatusOr<int32_t> IntIndex(const Object& ct, const InputColumns& in, int64_t i) {
   if (i < -in.count || i >= in.count) {
-    return Error(ct, absl::StrCat("column index ", i, " is out of range for ", in.count,
-                                  " input columns"));
+    return Error(
+        ct, absl::StrCat("column index ", i, " is out of range for ", in.count, " input columns"));
   }
   return static_cast<int32_t>(i < 0 ? i + in.count : i);
 }
@@ -104,8 +105,8 @@ absl::StatusOr<std::vector<int32_t>> ResolveColumns(const Object& ct, const Inpu
   for (const Value& v : *values) all_bool = all_bool && v.kind() == Value::Kind::kBool;
   if (all_bool) {
     if (static_cast<int64_t>(values->size()) != in.count) {
-      return Error(ct, absl::StrCat("boolean column mask has ", values->size(),
-                                    " entries for ", in.count, " input columns"));
+      return Error(ct, absl::StrCat("boolean column mask has ", values->size(), " entries for ",
+                                    in.count, " input columns"));
     }
     for (size_t i = 0; i < values->size(); ++i) {
       if ((*values)[i].as_bool()) out.push_back(static_cast<int32_t>(i));
@@ -185,8 +186,8 @@ absl::Status ConvertColumnTransformer(const Object& est, std::vector<Stage>* sta
       columns = ResolveColumns(est, *in, *entry->items[2]);
     }
     if (!columns.ok()) {
-      return absl::Status(columns.status().code(), absl::StrCat("transformer '", name, "': ",
-                                                                columns.status().message()));
+      return absl::Status(columns.status().code(),
+                          absl::StrCat("transformer '", name, "': ", columns.status().message()));
     }
     if (columns->empty()) continue;  // scikit-learn skips empty selections
     ColumnBranch branch;
@@ -198,8 +199,8 @@ absl::Status ConvertColumnTransformer(const Object& est, std::vector<Stage>* sta
                                        "'; expected 'drop', 'passthrough' or a transformer"));
       }
       if (auto s = ConvertTransformerOrPipeline(trans, &branch.stages, chain); !s.ok()) {
-        return absl::Status(s.code(), absl::StrCat("ColumnTransformer transformer '", name,
-                                                   "': ", s.message()));
+        return absl::Status(
+            s.code(), absl::StrCat("ColumnTransformer transformer '", name, "': ", s.message()));
       }
     }
     stage.branches.push_back(std::move(branch));

@@ -40,17 +40,25 @@ double ReadDouble(const char* p, const pickle::Dtype& t) {
       return *p != 0 ? 1.0 : 0.0;
     case 'u':
       switch (t.itemsize) {
-        case 1: return static_cast<double>(Load<uint8_t>(p, 1, be));
-        case 2: return static_cast<double>(Load<uint16_t>(p, 2, be));
-        case 4: return static_cast<double>(Load<uint32_t>(p, 4, be));
-        default: return static_cast<double>(Load<uint64_t>(p, 8, be));
+        case 1:
+          return static_cast<double>(Load<uint8_t>(p, 1, be));
+        case 2:
+          return static_cast<double>(Load<uint16_t>(p, 2, be));
+        case 4:
+          return static_cast<double>(Load<uint32_t>(p, 4, be));
+        default:
+          return static_cast<double>(Load<uint64_t>(p, 8, be));
       }
     default:
       switch (t.itemsize) {
-        case 1: return static_cast<double>(Load<int8_t>(p, 1, be));
-        case 2: return static_cast<double>(Load<int16_t>(p, 2, be));
-        case 4: return static_cast<double>(Load<int32_t>(p, 4, be));
-        default: return static_cast<double>(Load<int64_t>(p, 8, be));
+        case 1:
+          return static_cast<double>(Load<int8_t>(p, 1, be));
+        case 2:
+          return static_cast<double>(Load<int16_t>(p, 2, be));
+        case 4:
+          return static_cast<double>(Load<int32_t>(p, 4, be));
+        default:
+          return static_cast<double>(Load<int64_t>(p, 8, be));
       }
   }
 }
@@ -62,17 +70,25 @@ int64_t ReadInt(const char* p, const pickle::Dtype& t) {
       return *p != 0 ? 1 : 0;
     case 'u':
       switch (t.itemsize) {
-        case 1: return Load<uint8_t>(p, 1, be);
-        case 2: return Load<uint16_t>(p, 2, be);
-        case 4: return Load<uint32_t>(p, 4, be);
-        default: return static_cast<int64_t>(Load<uint64_t>(p, 8, be));
+        case 1:
+          return Load<uint8_t>(p, 1, be);
+        case 2:
+          return Load<uint16_t>(p, 2, be);
+        case 4:
+          return Load<uint32_t>(p, 4, be);
+        default:
+          return static_cast<int64_t>(Load<uint64_t>(p, 8, be));
       }
     default:
       switch (t.itemsize) {
-        case 1: return Load<int8_t>(p, 1, be);
-        case 2: return Load<int16_t>(p, 2, be);
-        case 4: return Load<int32_t>(p, 4, be);
-        default: return Load<int64_t>(p, 8, be);
+        case 1:
+          return Load<int8_t>(p, 1, be);
+        case 2:
+          return Load<int16_t>(p, 2, be);
+        case 4:
+          return Load<int32_t>(p, 4, be);
+        default:
+          return Load<int64_t>(p, 8, be);
       }
   }
 }
@@ -176,8 +192,7 @@ absl::StatusOr<double> NeedDouble(const Object& est, const std::string& key) {
   auto v = Doubles(**o, key);
   if (!v.ok()) return Annotate(est, v.status());
   if (v->size() != 1) {
-    return Error(est, absl::StrCat("attribute '", key, "': expected one number, got ",
-                                   v->size()));
+    return Error(est, absl::StrCat("attribute '", key, "': expected one number, got ", v->size()));
   }
   return (*v)[0];
 }
@@ -195,8 +210,8 @@ absl::StatusOr<std::string> StringOr(const Object& est, const std::string& key,
   const Object* o = Optional(est, key);
   if (o == nullptr) return std::string(fallback);
   if (o->kind != Object::Kind::kString) {
-    return Error(est, absl::StrCat("attribute '", key, "': expected a string, got ",
-                                   ClassName(*o)));
+    return Error(est,
+                 absl::StrCat("attribute '", key, "': expected a string, got ", ClassName(*o)));
   }
   return o->str;
 }
@@ -376,15 +391,13 @@ absl::StatusOr<const pickle::Dtype::Field*> FindNumericField(const NdArray& a,
   if (f == nullptr || !f->type) {
     std::vector<std::string> names;
     for (const auto& x : a.dtype.fields) names.push_back(x.name);
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": record field '", field, "' not found (fields: ",
-                     absl::StrJoin(names, ", "), ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": record field '", field, "' not found (fields: ", absl::StrJoin(names, ", "), ")"));
   }
   if (!IsNumericKind(*f->type) || f->offset < 0 ||
       f->offset + f->type->itemsize > a.dtype.itemsize) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": record field '", field,
-                                                   "' has unsupported type ",
-                                                   f->type->ToString()));
+                                                   "' has unsupported type ", f->type->ToString()));
   }
   if (auto s = CheckData(a, what); !s.ok()) return s;
   return f;

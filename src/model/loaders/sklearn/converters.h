@@ -16,8 +16,7 @@ namespace ferry::model::sklearn {
 
 using EstimatorConverter = absl::Status (*)(const pickle::Object& est, ModelIR* ir);
 // `chain` collects class names (depth first) for ModelIR::chain.
-using TransformerConverter = absl::Status (*)(const pickle::Object& est,
-                                              std::vector<Stage>* stages,
+using TransformerConverter = absl::Status (*)(const pickle::Object& est, std::vector<Stage>* stages,
                                               std::vector<std::string>* chain);
 
 // Table lookups; nullptr when the class is not an estimator / transformer we support.

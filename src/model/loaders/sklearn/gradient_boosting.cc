@@ -48,8 +48,8 @@ absl::StatusOr<std::vector<double>> DummyProba(const Object& init, size_t num_cl
   auto p = Doubles(**prior, "class_prior_");
   if (!p.ok()) return Annotate(init, p.status());
   if (p->size() != num_classes) {
-    return Error(init, absl::StrCat("class_prior_ has ", p->size(), " entries for ",
-                                    num_classes, " classes"));
+    return Error(init, absl::StrCat("class_prior_ has ", p->size(), " entries for ", num_classes,
+                                    " classes"));
   }
   if (strategy == "prior") return *p;
   if (strategy == "most_frequent") {
@@ -128,8 +128,8 @@ absl::Status ConvertGradientBoosting(const Object& est, ModelIR* ir) {
   auto members = Items(**estimators, "estimators_");
   if (!members.ok()) return Annotate(est, members.status());
   if (shape.size() != 2 || shape[1] != static_cast<int64_t>(k) || members->empty()) {
-    return Error(est, absl::StrCat("estimators_ must be a non-empty (n_estimators, ", k,
-                                   ") object array"));
+    return Error(
+        est, absl::StrCat("estimators_ must be a non-empty (n_estimators, ", k, ") object array"));
   }
   auto learning_rate = NeedDouble(est, "learning_rate");
   if (!learning_rate.ok()) return learning_rate.status();
@@ -151,9 +151,9 @@ absl::Status ConvertGradientBoosting(const Object& est, ModelIR* ir) {
     }
     auto tree = ReadEstimatorTree(*member);
     if (!tree.ok()) {
-      return Annotate(est, absl::Status(tree.status().code(),
-                                        absl::StrCat("estimators_[", i / k, ", ", i % k, "]: ",
-                                                     tree.status().message())));
+      return Annotate(
+          est, absl::Status(tree.status().code(), absl::StrCat("estimators_[", i / k, ", ", i % k,
+                                                               "]: ", tree.status().message())));
     }
     if (tree->num_outputs != 1 || tree->value_stride != 1) {
       return Error(est, "boosting trees must have a single regression output");
@@ -174,9 +174,9 @@ absl::Status ConvertGradientBoosting(const Object& est, ModelIR* ir) {
   }
   ir->estimator = std::move(ens);
   if (classifier) {
-    ir->link = num_classes > 2                       ? Link::kSoftmax
-               : *loss == LossKind::kExponential     ? Link::kSigmoidTimesTwo
-                                                     : Link::kSigmoid;
+    ir->link = num_classes > 2                   ? Link::kSoftmax
+               : *loss == LossKind::kExponential ? Link::kSigmoidTimesTwo
+                                                 : Link::kSigmoid;
     ir->label_rule = LabelRule::kArgmaxOutput;
   } else {
     ir->link = Link::kIdentity;

@@ -70,9 +70,9 @@ absl::StatusOr<Tree> ReadPredictor(const Object& est, const Object& predictor, i
   auto left = FieldInts(a, "left", what);
   auto right = FieldInts(a, "right", what);
   auto is_leaf = FieldInts(a, "is_leaf", what);
-  for (const absl::Status& s : {value.status(), feature.status(), threshold.status(),
-                                missing_left.status(), left.status(), right.status(),
-                                is_leaf.status()}) {
+  for (const absl::Status& s :
+       {value.status(), feature.status(), threshold.status(), missing_left.status(), left.status(),
+        right.status(), is_leaf.status()}) {
     if (!s.ok()) return Annotate(est, s);
   }
   std::vector<int64_t> is_categorical(n, 0), bitset_idx(n, 0);
@@ -106,8 +106,8 @@ absl::StatusOr<Tree> ReadPredictor(const Object& est, const Object& predictor, i
     }
     const int64_t l = (*left)[i], r = (*right)[i], f = (*feature)[i];
     if (l <= i || r <= i || l >= n || r >= n || f < 0 || f >= num_features) {
-      return Error(est, absl::StrCat("TreePredictor node ", i, " is invalid (children ", l,
-                                     ", ", r, ", feature ", f, ")"));
+      return Error(est, absl::StrCat("TreePredictor node ", i, " is invalid (children ", l, ", ", r,
+                                     ", feature ", f, ")"));
     }
     t.left_child[i] = static_cast<int32_t>(l);
     t.right_child[i] = static_cast<int32_t>(r);
@@ -135,8 +135,8 @@ absl::Status AddKnownCategories(const Object& est, int32_t num_features, TreeEns
   auto is_categorical = Ints(*flags, "is_categorical_");
   if (!is_categorical.ok()) return Annotate(est, is_categorical.status());
   if (static_cast<int32_t>(is_categorical->size()) != num_features) {
-    return Error(est, absl::StrCat("is_categorical_ has ", is_categorical->size(),
-                                   " entries for ", num_features, " features"));
+    return Error(est, absl::StrCat("is_categorical_ has ", is_categorical->size(), " entries for ",
+                                   num_features, " features"));
   }
   bool any = false;
   for (int64_t c : *is_categorical) any = any || c != 0;
@@ -157,8 +157,8 @@ absl::Status AddKnownCategories(const Object& est, int32_t num_features, TreeEns
     set.bits.assign(kBitsetWords, 0);
     for (double c : *cats) {
       if (!(c >= 0 && c < 32 * kBitsetWords)) {
-        return Error(est, absl::StrCat("known category ", c, " of feature ", f,
-                                       " is outside [0, 255]"));
+        return Error(est,
+                     absl::StrCat("known category ", c, " of feature ", f, " is outside [0, 255]"));
       }
       const auto bit = static_cast<uint32_t>(static_cast<uint8_t>(c));
       set.bits[bit / 32] |= uint32_t{1} << (bit % 32);
@@ -180,8 +180,8 @@ absl::Status ConvertHistGradientBoosting(const Object& est, ModelIR* ir) {
     if (auto s = ReadClasses(est, ir); !s.ok()) return s;
     const int64_t expected = ir->classes.size() > 2 ? ir->classes.size() : 1;
     if (k != expected) {
-      return Error(est, absl::StrCat("n_trees_per_iteration_ is ", k, " for ",
-                                     ir->classes.size(), " classes"));
+      return Error(est, absl::StrCat("n_trees_per_iteration_ is ", k, " for ", ir->classes.size(),
+                                     " classes"));
     }
     ir->link = k > 1 ? Link::kSoftmax : Link::kSigmoid;
     ir->label_rule = LabelRule::kArgmaxOutput;
@@ -218,8 +218,8 @@ absl::Status ConvertHistGradientBoosting(const Object& est, ModelIR* ir) {
   if (!base.ok()) return Annotate(est, base.status());
   if (base->size() == 1) base->assign(k, (*base)[0]);
   if (static_cast<int64_t>(base->size()) != k) {
-    return Error(est, absl::StrCat("_baseline_prediction has ", base->size(),
-                                   " values for ", k, " trees per iteration"));
+    return Error(est, absl::StrCat("_baseline_prediction has ", base->size(), " values for ", k,
+                                   " trees per iteration"));
   }
   ens.base_score = std::move(*base);
 
@@ -231,12 +231,11 @@ absl::Status ConvertHistGradientBoosting(const Object& est, ModelIR* ir) {
     auto trees = Items(*(*iterations)[i], "_predictors[i]");
     if (!trees.ok()) return Annotate(est, trees.status());
     if (static_cast<int64_t>(trees->size()) != k) {
-      return Error(est, absl::StrCat("_predictors[", i, "] has ", trees->size(),
-                                     " trees, expected ", k));
+      return Error(
+          est, absl::StrCat("_predictors[", i, "] has ", trees->size(), " trees, expected ", k));
     }
     for (int64_t j = 0; j < k; ++j) {
-      auto tree = ReadPredictor(est, *(*trees)[j], static_cast<int32_t>(j), ens.num_features,
-                                &ens);
+      auto tree = ReadPredictor(est, *(*trees)[j], static_cast<int32_t>(j), ens.num_features, &ens);
       if (!tree.ok()) return tree.status();
       ens.trees.push_back(std::move(*tree));
     }

@@ -17,8 +17,9 @@ absl::StatusOr<LinearModel> ReadLinear(const Object& est) {
   if (!coef_obj.ok()) return coef_obj.status();
   std::vector<int64_t> shape = ShapeOf(**coef_obj);
   if ((*coef_obj)->kind != Object::Kind::kArray || shape.empty() || shape.size() > 2) {
-    return Error(est, "coef_ must be a 1-d or 2-d numeric array (sparse coef_ after "
-                      "sparsify() is not supported; call densify() before saving)");
+    return Error(est,
+                 "coef_ must be a 1-d or 2-d numeric array (sparse coef_ after "
+                 "sparsify() is not supported; call densify() before saving)");
   }
   auto coef = Doubles(**coef_obj, "coef_");
   if (!coef.ok()) return Annotate(est, coef.status());
@@ -65,8 +66,8 @@ absl::Status ConvertLogisticRegression(const Object& est, ModelIR* ir) {
   const size_t num_classes = ir->classes.size();
   const bool binary = num_classes == 2;
   if (binary ? m->num_outputs != 1 : m->num_outputs != static_cast<int32_t>(num_classes)) {
-    return Error(est, absl::StrCat("coef_ has ", m->num_outputs, " rows for ", num_classes,
-                                   " classes"));
+    return Error(est,
+                 absl::StrCat("coef_ has ", m->num_outputs, " rows for ", num_classes, " classes"));
   }
   auto multi_class = StringOr(est, "multi_class", "auto");
   if (!multi_class.ok()) return multi_class.status();

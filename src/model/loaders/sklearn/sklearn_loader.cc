@@ -89,8 +89,8 @@ absl::Status ConvertModel(const Object& est, ModelIR* ir) {
       const Object& step = *(*steps)[i].second;
       if (IsSkippedStep(step)) continue;
       if (auto s = ConvertTransformerOrPipeline(step, &ir->stages, &ir->chain); !s.ok()) {
-        return absl::Status(s.code(), absl::StrCat("Pipeline step '", (*steps)[i].first,
-                                                   "': ", s.message()));
+        return absl::Status(s.code(),
+                            absl::StrCat("Pipeline step '", (*steps)[i].first, "': ", s.message()));
       }
     }
     const auto& [last_name, last] = steps->back();
@@ -101,8 +101,7 @@ absl::Status ConvertModel(const Object& est, ModelIR* ir) {
     }
     auto s = ConvertModel(*last, ir);
     if (!s.ok()) {
-      return absl::Status(s.code(),
-                          absl::StrCat("Pipeline step '", last_name, "': ", s.message()));
+      return absl::Status(s.code(), absl::StrCat("Pipeline step '", last_name, "': ", s.message()));
     }
     return s;
   }
@@ -111,13 +110,14 @@ absl::Status ConvertModel(const Object& est, ModelIR* ir) {
     return convert(est, ir);
   }
   if (FindTransformerConverter(name) != nullptr) {
-    return Error(est, "is a transformer, not an estimator; ferry loads models (or Pipelines) "
-                      "that end in one of: " + SupportedEstimators());
+    return Error(est,
+                 "is a transformer, not an estimator; ferry loads models (or Pipelines) "
+                 "that end in one of: " +
+                     SupportedEstimators());
   }
   return absl::UnimplementedError(absl::StrCat(
-      "unsupported scikit-learn class '", name, "'; supported estimators: ",
-      SupportedEstimators(), "; supported transformers: ", SupportedTransformers(),
-      "; plus Pipeline"));
+      "unsupported scikit-learn class '", name, "'; supported estimators: ", SupportedEstimators(),
+      "; supported transformers: ", SupportedTransformers(), "; plus Pipeline"));
 }
 
 // The estimators whose input is the model's input, outermost first: the root, then into the
@@ -172,11 +172,10 @@ absl::Status FillInputSide(const Object& root, ModelIR* ir) {
       ir->num_inputs = trees->num_features;
     }
   }
-  if (!ir->input_names.empty() &&
-      static_cast<int32_t>(ir->input_names.size()) != ir->num_inputs) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "feature_names_in_ has ", ir->input_names.size(), " names but n_features_in_ is ",
-        ir->num_inputs));
+  if (!ir->input_names.empty() && static_cast<int32_t>(ir->input_names.size()) != ir->num_inputs) {
+    return absl::InvalidArgumentError(absl::StrCat("feature_names_in_ has ", ir->input_names.size(),
+                                                   " names but n_features_in_ is ",
+                                                   ir->num_inputs));
   }
   return absl::OkStatus();
 }
@@ -199,13 +198,15 @@ TransformerConverter FindTransformerConverter(const std::string& class_name) {
 
 std::string SupportedEstimators() {
   std::string out;
-  for (const auto& e : kEstimators) absl::StrAppend(&out, out.empty() ? "" : ", ", std::string(e.name));
+  for (const auto& e : kEstimators)
+    absl::StrAppend(&out, out.empty() ? "" : ", ", std::string(e.name));
   return out;
 }
 
 std::string SupportedTransformers() {
   std::string out;
-  for (const auto& e : kTransformers) absl::StrAppend(&out, out.empty() ? "" : ", ", std::string(e.name));
+  for (const auto& e : kTransformers)
+    absl::StrAppend(&out, out.empty() ? "" : ", ", std::string(e.name));
   return out;
 }
 
@@ -230,8 +231,9 @@ absl::Status ConvertTransformerOrPipeline(const Object& est, std::vector<Stage>*
     return convert(est, stages, chain);
   }
   if (FindEstimatorConverter(name) != nullptr) {
-    return Error(est, "is an estimator where a transformer was expected (only the last "
-                      "step of a Pipeline may be an estimator)");
+    return Error(est,
+                 "is an estimator where a transformer was expected (only the last "
+                 "step of a Pipeline may be an estimator)");
   }
   return absl::UnimplementedError(
       absl::StrCat("unsupported scikit-learn transformer '", name,
@@ -242,8 +244,9 @@ absl::Status ReadClasses(const Object& est, ModelIR* ir) {
   auto classes = Need(est, "classes_");
   if (!classes.ok()) return classes.status();
   if (ShapeOf(**classes).size() > 1) {
-    return Error(est, "multi-output classifiers (2-d classes_) are not supported; train one "
-                      "classifier per target");
+    return Error(est,
+                 "multi-output classifiers (2-d classes_) are not supported; train one "
+                 "classifier per target");
   }
   auto values = ToValues(**classes, "classes_");
   if (!values.ok()) return Annotate(est, values.status());
@@ -267,9 +270,8 @@ absl::StatusOr<ModelIR> SklearnToIR(const pickle::Object& root, const std::strin
     if (v->kind == pickle::Object::Kind::kString) ir.library_version = v->str;
   }
   if (root.kind != pickle::Object::Kind::kInstance) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the pickle holds a ", root.TypeName(),
-                     ", not a scikit-learn estimator object"));
+    return absl::InvalidArgumentError(absl::StrCat("the pickle holds a ", root.TypeName(),
+                                                   ", not a scikit-learn estimator object"));
   }
   if (auto s = sklearn::ConvertModel(root, &ir); !s.ok()) return s;
   if (auto s = sklearn::FillInputSide(root, &ir); !s.ok()) return s;

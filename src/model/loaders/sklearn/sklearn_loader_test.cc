@@ -97,14 +97,22 @@ Value TypedValue(element e) {
 
 std::string LinkName(Link link) {
   switch (link) {
-    case Link::kIdentity: return "identity";
-    case Link::kExp: return "exp";
-    case Link::kSigmoid: return "sigmoid";
-    case Link::kSigmoidTimesTwo: return "sigmoid_times_two";
-    case Link::kSoftmax: return "softmax";
-    case Link::kBinarySoftmax: return "binary_softmax";
-    case Link::kOneVsRestNormalize: return "ovr";
-    default: return "other";
+    case Link::kIdentity:
+      return "identity";
+    case Link::kExp:
+      return "exp";
+    case Link::kSigmoid:
+      return "sigmoid";
+    case Link::kSigmoidTimesTwo:
+      return "sigmoid_times_two";
+    case Link::kSoftmax:
+      return "softmax";
+    case Link::kBinarySoftmax:
+      return "binary_softmax";
+    case Link::kOneVsRestNormalize:
+      return "ovr";
+    default:
+      return "other";
   }
 }
 

@@ -85,8 +85,9 @@ absl::Status ConvertSimpleImputer(const Object& est, std::vector<Stage>* stages,
   auto add_indicator = BoolOr(est, "add_indicator", false);
   if (!add_indicator.ok()) return add_indicator.status();
   if (*add_indicator) {
-    return Error(est, "add_indicator=True is not supported; add the missing-value indicator "
-                      "columns upstream or train without it");
+    return Error(est,
+                 "add_indicator=True is not supported; add the missing-value indicator "
+                 "columns upstream or train without it");
   }
   SimpleImputerStage stage;
   auto statistics = Need(est, "statistics_");
@@ -103,8 +104,9 @@ absl::Status ConvertSimpleImputer(const Object& est, std::vector<Stage>* stages,
     // scikit-learn keeps every column here, so a NaN statistic would be imputed as NaN.
     for (const Value& v : stage.statistics) {
       if (IsNaN(v)) {
-        return Error(est, "a NaN statistic with strategy='constant' or keep_empty_features="
-                          "True is not supported");
+        return Error(est,
+                     "a NaN statistic with strategy='constant' or keep_empty_features="
+                     "True is not supported");
       }
     }
   }
@@ -152,8 +154,9 @@ absl::Status ConvertOneHotEncoder(const Object& est, std::vector<Stage>* stages,
     }
   }
   if (infrequent) {
-    return Error(est, "infrequent category grouping (min_frequency / max_categories) is not "
-                      "supported; retrain without them");
+    return Error(est,
+                 "infrequent category grouping (min_frequency / max_categories) is not "
+                 "supported; retrain without them");
   }
   if (*handle_unknown == "ignore" || *handle_unknown == "infrequent_if_exist") {
     stage.ignore_unknown = true;
@@ -177,8 +180,8 @@ absl::Status ConvertOneHotEncoder(const Object& est, std::vector<Stage>* stages,
       if (v.is_null()) continue;
       if (v.kind() != Value::Kind::kInt || v.as_int() < 0 ||
           v.as_int() >= static_cast<int64_t>(stage.categories[j].size())) {
-        return Error(est, absl::StrCat("drop_idx_[", j, "] = ", v.ToString(),
-                                       " is not a category index"));
+        return Error(
+            est, absl::StrCat("drop_idx_[", j, "] = ", v.ToString(), " is not a category index"));
       }
       stage.drop_index[j] = static_cast<int32_t>(v.as_int());
     }
@@ -208,8 +211,9 @@ absl::Status ConvertDictVectorizer(const Object& est, std::vector<Stage>* stages
 absl::Status ConvertFunctionTransformer(const Object& est, std::vector<Stage>* stages,
                                         std::vector<std::string>* chain) {
   if (Optional(est, "func") != nullptr) {
-    return Error(est, "only the identity FunctionTransformer (func=None) is supported; ferry "
-                      "never runs Python functions from a model file");
+    return Error(est,
+                 "only the identity FunctionTransformer (func=None) is supported; ferry "
+                 "never runs Python functions from a model file");
   }
   return absl::OkStatus();  // identity: no stage
 }

@@ -10,14 +10,15 @@ namespace ferry::model::sklearn {
 
 absl::StatusOr<SklearnTree> ReadSklearnTree(const Object& owner, const Object& tree) {
   if (tree.kind != Object::Kind::kInstance || ClassName(tree) != "Tree") {
-    return Error(owner, absl::StrCat("tree_ must be a sklearn.tree._tree.Tree, got ",
-                                     ClassName(tree)));
+    return Error(owner,
+                 absl::StrCat("tree_ must be a sklearn.tree._tree.Tree, got ", ClassName(tree)));
   }
   SklearnTree out;
   // Constructor arguments: (n_features, n_classes, n_outputs).
   if (tree.items.size() < 3) {
-    return Error(owner, "Tree: expected constructor arguments (n_features, n_classes, "
-                        "n_outputs)");
+    return Error(owner,
+                 "Tree: expected constructor arguments (n_features, n_classes, "
+                 "n_outputs)");
   }
   auto num_features = tree.items[0]->AsInt("Tree n_features");
   if (!num_features.ok()) return Annotate(owner, num_features.status());
@@ -49,8 +50,8 @@ absl::StatusOr<SklearnTree> ReadSklearnTree(const Object& owner, const Object& t
   auto right = FieldInts(a, "right_child", "Tree nodes");
   auto feature = FieldInts(a, "feature", "Tree nodes");
   auto threshold = FieldDoubles(a, "threshold", "Tree nodes");
-  for (const absl::Status& s : {left.status(), right.status(), feature.status(),
-                                threshold.status()}) {
+  for (const absl::Status& s :
+       {left.status(), right.status(), feature.status(), threshold.status()}) {
     if (!s.ok()) return Annotate(owner, s);
   }
   std::vector<int64_t> missing_left(n, 0);
@@ -77,8 +78,8 @@ absl::StatusOr<SklearnTree> ReadSklearnTree(const Object& owner, const Object& t
     }
     const int64_t f = (*feature)[i];
     if (!leaf && (f < 0 || f >= out.num_features)) {
-      return Error(owner, absl::StrCat("Tree node ", i, " splits on feature ", f, " of ",
-                                       out.num_features));
+      return Error(
+          owner, absl::StrCat("Tree node ", i, " splits on feature ", f, " of ", out.num_features));
     }
     t.left_child[i] = static_cast<int32_t>(l);
     t.right_child[i] = static_cast<int32_t>(r);

@@ -13,9 +13,7 @@
 namespace ferry::model::sklearn {
 namespace {
 
-bool IsClassifier(const std::string& name) {
-  return name.find("Classifier") != std::string::npos;
-}
+bool IsClassifier(const std::string& name) { return name.find("Classifier") != std::string::npos; }
 
 // Whether scikit-learn's predict accepts NaN for this estimator (so the IR should route it
 // by missing_go_to_left rather than reject the row).
@@ -47,8 +45,7 @@ absl::StatusOr<Tree> ToIRTree(const Object& est, SklearnTree t, bool classifier,
     }
     const int64_t c = t.num_classes[0];
     if (c != expected_width) {
-      return Error(est, absl::StrCat("tree has ", c, " classes but classes_ has ",
-                                     expected_width));
+      return Error(est, absl::StrCat("tree has ", c, " classes but classes_ has ", expected_width));
     }
     out.leaf_value.resize(static_cast<size_t>(n) * c);
     for (int32_t node = 0; node < n; ++node) {
@@ -60,8 +57,8 @@ absl::StatusOr<Tree> ToIRTree(const Object& est, SklearnTree t, bool classifier,
   } else {
     if (t.value_stride != 1) return Error(est, "regression tree with class counts in values");
     if (t.num_outputs != expected_width) {
-      return Error(est, absl::StrCat("tree has ", t.num_outputs, " outputs, expected ",
-                                     expected_width));
+      return Error(est,
+                   absl::StrCat("tree has ", t.num_outputs, " outputs, expected ", expected_width));
     }
     out.leaf_value = std::move(t.values);  // node_count x n_outputs x 1
   }
@@ -83,8 +80,9 @@ absl::StatusOr<int64_t> SetUpTask(const Object& est, bool classifier, ModelIR* i
       auto outputs = NeedInt(est, "n_outputs_");
       if (!outputs.ok()) return outputs.status();
       if (*outputs != 1) {
-        return Error(est, "multi-output classification is not supported; train one "
-                          "classifier per target");
+        return Error(est,
+                     "multi-output classification is not supported; train one "
+                     "classifier per target");
       }
     }
     if (auto s = ReadClasses(est, ir); !s.ok()) return s;
@@ -111,8 +109,9 @@ absl::Status ConvertDecisionTree(const Object& est, ModelIR* ir) {
   auto tree = ReadEstimatorTree(est);
   if (!tree.ok()) return tree.status();
   if (classifier && tree->num_outputs != 1) {
-    return Error(est, "multi-output classification is not supported; train one classifier "
-                      "per target");
+    return Error(est,
+                 "multi-output classification is not supported; train one classifier "
+                 "per target");
   }
   auto width = SetUpTask(est, classifier, ir);
   if (!width.ok()) return width.status();
@@ -151,9 +150,9 @@ absl::Status ConvertForest(const Object& est, ModelIR* ir) {
     const Object& member = *(*members)[i];
     auto tree = ReadEstimatorTree(member);
     if (!tree.ok()) {
-      return Annotate(est, absl::Status(tree.status().code(),
-                                        absl::StrCat("estimators_[", i, "]: ",
-                                                     tree.status().message())));
+      return Annotate(
+          est, absl::Status(tree.status().code(),
+                            absl::StrCat("estimators_[", i, "]: ", tree.status().message())));
     }
     if (i == 0) {
       ens.num_features = NumFeatures(est, *tree);
