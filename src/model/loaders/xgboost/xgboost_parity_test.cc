@@ -1,22 +1,21 @@
 // Parity with XGBoost itself: testdata/make_models.py trains boosters with /usr/bin/python3
 // (xgboost 1.7) for every supported objective, gbtree and dart, categorical splits, multi-target
 // and the scikit-learn wrapper, and records the library's predictions. Each model is loaded from
-// both its .json and .ubj files and must predict the same float32 values and labels.
+// both its .json and .ubj files with LoadModel (which detects the format from the bytes) and must
+// predict the same float32 values and labels.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/record_batch.h"
 #include "gtest/gtest.h"
-#include "model/loaders/xgboost/xgboost_loader.h"
-#include "model/model.h"
+#include "model/loaders/load.h"
 
 namespace ferry::model {
 namespace {
@@ -36,18 +35,6 @@ std::vector<T> ReadRaw(const std::string& path, size_t count) {
   in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(count * sizeof(T)));
   EXPECT_TRUE(in.good()) << "cannot read " << count << " values from " << path;
   return values;
-}
-
-// Reads a model file and loads it with the loader its extension names, then compiles it.
-// (load_sniff_test covers LoadModel's own format detection on the same kind of files.)
-absl::StatusOr<std::shared_ptr<const Model>> LoadModel(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  bool ubjson = path.size() > 4 && path.substr(path.size() - 4) == ".ubj";
-  auto ir = ubjson ? LoadXGBoostUbjson(bytes.str()) : LoadXGBoostJson(bytes.str());
-  if (!ir.ok()) return ir.status();
-  return Model::Compile(std::move(*ir));
 }
 
 class XGBoostParityTest : public ::testing::Test {
