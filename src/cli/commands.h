@@ -39,6 +39,7 @@ struct CommandSpec {
 
 CommandRun ConfigurePredictCommand(CLI::App& app);
 CommandRun ConfigureInspectCommand(CLI::App& app);
+CommandRun ConfigureValidateCommand(CLI::App& app);  // validate_command.cc (bundles)
 
 // Prints "ferry <command>: <what went wrong>" and, when given, a line "  hint: <how to fix>" to
 // stderr; returns kExitCannotRun.

@@ -15,12 +15,16 @@ constexpr CommandSpec kCommands[] = {
      ferry::cli::ConfigurePredictCommand},
     {"inspect", "Describe what a model file holds, in plain words or as JSON.",
      ferry::cli::ConfigureInspectCommand},
+    {"validate", "Check a deployment bundle against its model; print every problem with its place.",
+     ferry::cli::ConfigureValidateCommand},
 };
 
 constexpr std::string_view kFooter = R"(Examples:
   ferry predict --model model.joblib --input rows.csv --output predictions.jsonl
   cat rows.jsonl | ferry predict --model booster.json > predictions.jsonl
   ferry inspect --model model.pkl
+  ferry validate examples/flight_delays/bundle
+  ferry predict examples/flight_delays/bundle --input flights.jsonl --output out.jsonl
 
 Run 'ferry <command> --help' for a command's options.
 )";

@@ -4,6 +4,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "cli/bundle_predict.h"
 #include "cli/commands.h"
 #include "cli/predict_runner.h"
 #include "cli/prediction_writer.h"
@@ -15,7 +16,8 @@ namespace {
 
 constexpr char kName[] = "predict";
 
-constexpr char kDescription[] = R"(Scores every record of the input with the model and writes one JSON line per record,
+constexpr char kDescription[] =
+    R"(Scores every record of the input with the model and writes one JSON line per record,
 in input order:
   regressor          {"prediction": 12.5}        (several targets: a list)
   classifier         {"prediction": "yes", "probabilities": {"no": 0.2, "yes": 0.8}}
@@ -73,8 +75,9 @@ CommandRun ConfigurePredictCommand(CLI::App& app) {
   app.footer(std::string(kDescription) + "\n\n" + kExamples + "\n" + std::string(kExitStatusHelp));
   app.add_option("-m,--model", options->model_path,
                  "Model file: scikit-learn pickle/joblib or XGBoost JSON/UBJSON (detected from "
-                 "the bytes).")
-      ->required();
+                 "the bytes).");
+  app.add_option("bundle", options->bundle_dir,
+                 "A deployment bundle directory (ferry.yaml) to score with instead of --model.");
   app.add_option("-i,--input", options->input_path,
                  "Records to score, CSV or JSONL; - reads standard input.")
       ->capture_default_str();
@@ -97,9 +100,15 @@ CommandRun ConfigurePredictCommand(CLI::App& app) {
       "--no-probabilities", [options] { options->probabilities = false; },
       "Classifiers: write only the predicted label, not the class probabilities.");
   return [options] {
+    if (options->model_path.empty() == options->bundle_dir.empty()) {
+      return ReportCannotRun(kName, "give either --model FILE or a bundle directory",
+                             "ferry predict --model model.joblib ... or ferry predict BUNDLE ...");
+    }
+    if (!options->bundle_dir.empty()) return PredictWithBundle(options->bundle_dir, *options);
     auto model = model::LoadModel(options->model_path);
     if (!model.ok()) {
-      return ReportCannotRun(kName, absl::StrCat("cannot load the model: ", model.status().message()),
+      return ReportCannotRun(kName,
+                             absl::StrCat("cannot load the model: ", model.status().message()),
                              "check that --model names a scikit-learn pickle/joblib or XGBoost "
                              "JSON/UBJSON file; 'ferry inspect --model FILE' shows what loads");
     }

@@ -12,6 +12,7 @@ namespace ferry::cli {
 
 struct PredictOptions {
   std::string model_path;         // --model: a model file
+  std::string bundle_dir;         // positional: a bundle directory instead of --model
   std::string input_path = "-";   // --input: CSV or JSONL; "-" = standard input
   std::string output_path = "-";  // --output: JSON lines; "-" = standard output
   std::string format = "auto";    // --format: csv, jsonl or auto (extension, then first byte)
