@@ -280,6 +280,16 @@ add("nested_pipelines_constant_imputer", pipe5.fit(Xi, Xi[:, 0] > 0), Xi[:20],
     {"chain": "Pipeline,Pipeline,SimpleImputer,StandardScaler,FunctionTransformer,Pipeline,"
               "DecisionTreeClassifier"})
 
+df_missing = df[["city", "income"]].copy()
+df_missing["bucket"] = np.floor(df_missing["income"] / 20000.0)  # floats with NaN
+pipe6 = Pipeline([
+    ("prep", ColumnTransformer([
+        ("ohe", OneHotEncoder(handle_unknown="ignore"), ["city", "bucket"]),
+    ])),
+    ("model", LogisticRegression(max_iter=500)),
+])
+add("onehot_none_and_nan_categories", pipe6.fit(df_missing, target), df_missing.iloc[:25])
+
 # ---------------------------------------------------------------- errors
 add_error("error_unsupported_class", DummyClassifier().fit(X, yb), "DummyClassifier")
 add_error("error_transformer_only", StandardScaler().fit(X), "not an estimator")

@@ -206,7 +206,7 @@ TEST_F(SklearnLoaderTest, PredictsLikeScikitLearn) {
     CheckCase(c);
     ++checked;
   }
-  EXPECT_EQ(checked, 34);
+  EXPECT_EQ(checked, 35);
 }
 
 TEST_F(SklearnLoaderTest, UnsupportedModelsGiveClearErrors) {
