@@ -87,7 +87,8 @@ class Object {
 
   Kind kind = Kind::kNone;
   bool bool_value = false;
-  int64_t int_value = 0;          // kInt (ints beyond 64 bits are rejected on load)
+  int64_t int_value = 0;          // kInt (ints beyond 64 bits are rejected on load);
+                                  // kGlobal: internal index into the allow-list table
   double float_value = 0;         // kFloat
   std::string str;                // kString (UTF-8), kBytes, kGlobal / kInstance: "module.Name"
   std::vector<ObjectPtr> items;   // kTuple, kList, kSet; kInstance: constructor args (then a

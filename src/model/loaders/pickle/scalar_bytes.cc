@@ -121,21 +121,23 @@ absl::StatusOr<std::string> Ucs4ToUtf8(absl::string_view raw, bool big_endian) {
 }
 
 absl::StatusOr<std::string> Utf8ToLatin1(absl::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
+  std::string out(s.size(), '\0');  // never longer than the UTF-8 input
+  const auto* in = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t o = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = in[i];
     if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < s.size() &&
-               (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
-      out.push_back(static_cast<char>(((c & 0x1F) << 6) | (s[i + 1] & 0x3F)));
+      out[o++] = static_cast<char>(c);
+    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < n && (in[i + 1] & 0xC0) == 0x80) {
+      out[o++] = static_cast<char>(((c & 0x1F) << 6) | (in[i + 1] & 0x3F));
       ++i;
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "latin-1 encoded bytes hold a character above U+00FF or invalid UTF-8 at index ", i));
     }
   }
+  out.resize(o);
   return out;
 }
 

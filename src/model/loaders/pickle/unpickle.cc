@@ -1,7 +1,6 @@
 // Public entry points: container detection (plain pickle or compressed joblib), then the
 // pickle machine over the (decompressed) bytes.
 #include <fstream>
-#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -90,12 +89,15 @@ absl::StatusOr<ObjectPtr> Unpickle(std::string_view bytes, const UnpickleOptions
 
 absl::StatusOr<ObjectPtr> UnpickleFile(const std::string& path, std::string* format,
                                        const UnpickleOptions& options) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot open '", path, "'"));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat("cannot read '", path, "'"));
-  const std::string bytes = std::move(ss).str();
+  const std::streamoff size = in.tellg();
+  if (size < 0) return absl::DataLossError(absl::StrCat("cannot size '", path, "'"));
+  std::string bytes(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), size)) {
+    return absl::DataLossError(absl::StrCat("cannot read '", path, "'"));
+  }
   return UnpickleBytes(bytes, format, options);
 }
 
