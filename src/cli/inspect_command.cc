@@ -15,7 +15,8 @@ namespace {
 
 constexpr char kName[] = "inspect";
 
-constexpr char kDescription[] = R"(Loads a model file (without running anything from it) and describes what it holds: the
+constexpr char kDescription[] =
+    R"(Loads a model file (without running anything from it) and describes what it holds: the
 file format and the library version recorded in it, the estimator chain, the inputs (how
 many, their names, whether records are taken as dicts), each preprocessing stage with its
 sizes, the estimator (linear, or a tree ensemble: trees, nodes, depth, leaf width, split rule,

@@ -72,7 +72,7 @@ const char* LabelRuleText(model::LabelRule rule) {
 std::string StageName(const Stage& stage) {
   if (!stage.class_name.empty()) return stage.class_name;
   static const char* const kNames[] = {"DictVectorizer", "OneHotEncoder", "StandardScaler",
-                                       "MinMaxScaler", "SimpleImputer", "ColumnTransformer"};
+                                       "MinMaxScaler",   "SimpleImputer", "ColumnTransformer"};
   return kNames[stage.op.index()];
 }
 
@@ -181,7 +181,8 @@ TreeStats ComputeTreeStats(const model::TreeEnsemble& ensemble) {
       stack.pop_back();
       stats.max_depth = std::max(stats.max_depth, depth);
       int32_t left = tree.left_child[node];
-      int32_t right = node < static_cast<int32_t>(tree.right_child.size()) ? tree.right_child[node] : -1;
+      int32_t right =
+          node < static_cast<int32_t>(tree.right_child.size()) ? tree.right_child[node] : -1;
       if (left < 0) {
         ++stats.leaves;
         continue;
@@ -228,8 +229,8 @@ std::string DescribeModelText(const ModelIR& ir, const std::string& path) {
                     trees.aggregation == model::Aggregation::kSum ? "sum" : "mean",
                     trees.float32_sum ? " (float32)" : "", "\n");
     absl::StrAppend(&out, "split rule:     ", SplitRuleText(trees.split_rule), "\n");
-    absl::StrAppend(&out, "missing values: ", trees.missing_allowed ? "allowed" : "rejected",
-                    ", ", trees.category_sets.size(), " category sets\n");
+    absl::StrAppend(&out, "missing values: ", trees.missing_allowed ? "allowed" : "rejected", ", ",
+                    trees.category_sets.size(), " category sets\n");
   }
   bool classifier = ir.task == model::Task::kClassification;
   absl::StrAppend(&out, "task:           ", classifier ? "classification" : "regression", "\n");

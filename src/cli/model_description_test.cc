@@ -66,7 +66,8 @@ TEST(ModelDescriptionTest, TextNamesEveryPart) {
         "Pipeline > StandardScaler > RandomForestClassifier", "matched by name: age, income",
         "StandardScaler: features 2, centers true, scales true",
         "tree ensemble, 3 trees, 15 nodes (9 leaves), max depth 2", "aggregation mean",
-        "float32(x) <= threshold", "task:           classification", "classes:        no, yes (2)"}) {
+        "float32(x) <= threshold", "task:           classification",
+        "classes:        no, yes (2)"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
   }
 }
@@ -74,10 +75,10 @@ TEST(ModelDescriptionTest, TextNamesEveryPart) {
 TEST(ModelDescriptionTest, JsonHasTheSameFacts) {
   std::string json = DescribeModelJson(ForestClassifier(), "m.pkl");
   for (const char* expected :
-       {"\"library_version\":\"1.2.1\"", "\"names\":[\"age\",\"income\"]",
-        "\"dict_input\":false", "{\"class\":\"StandardScaler\",\"features\":2",
-        "\"kind\":\"tree_ensemble\"", "\"trees\":3", "\"nodes\":15", "\"max_depth\":2",
-        "\"classes\":[\"no\",\"yes\"]", "\"task\":\"classification\""}) {
+       {"\"library_version\":\"1.2.1\"", "\"names\":[\"age\",\"income\"]", "\"dict_input\":false",
+        "{\"class\":\"StandardScaler\",\"features\":2", "\"kind\":\"tree_ensemble\"", "\"trees\":3",
+        "\"nodes\":15", "\"max_depth\":2", "\"classes\":[\"no\",\"yes\"]",
+        "\"task\":\"classification\""}) {
     EXPECT_NE(json.find(expected), std::string::npos) << expected << "\n" << json;
   }
   EXPECT_EQ(json.back(), '\n');

@@ -16,8 +16,8 @@ absl::Status ScoreChunk(const Scorer& scorer, const io::RecordChunk& chunk,
   size_t rows = chunk.batch.num_rows();
   if (out->num_rows != rows || out->errors.size() != rows ||
       out->values.size() != rows * static_cast<size_t>(out->width)) {
-    return absl::InternalError(absl::StrCat("the scorer returned ", out->num_rows,
-                                            " predictions for ", rows, " records"));
+    return absl::InternalError(
+        absl::StrCat("the scorer returned ", out->num_rows, " predictions for ", rows, " records"));
   }
   if (scorer.task == model::Task::kClassification) {
     if (out->label.size() != rows || out->width != static_cast<int32_t>(scorer.classes.size())) {
@@ -60,7 +60,8 @@ absl::StatusOr<PredictCounts> RunPredictions(const Scorer& scorer, const Predict
     if (filled == 0) break;
     std::vector<std::thread> workers;
     for (int i = 1; i < filled; ++i) {
-      workers.emplace_back([&, i] { statuses[i] = ScoreChunk(scorer, chunks[i], &predictions[i]); });
+      workers.emplace_back(
+          [&, i] { statuses[i] = ScoreChunk(scorer, chunks[i], &predictions[i]); });
     }
     statuses[0] = ScoreChunk(scorer, chunks[0], &predictions[0]);
     for (auto& worker : workers) worker.join();

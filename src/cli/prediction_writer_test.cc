@@ -71,8 +71,8 @@ TEST(PredictionWriterTest, ClassifierLabelsKeepTheirTypeAndKeysFollowClassOrder)
 
   scorer.classes = {Value::Bool(false), Value::Bool(true)};
   out.clear();
-  PredictionWriter(scorer, {}).Append(input, MakePredictions(2, 2, {0.5, 0.5, 0, 1}, {0, 1}), 1,
-                                      &out);
+  PredictionWriter(scorer, {})
+      .Append(input, MakePredictions(2, 2, {0.5, 0.5, 0, 1}, {0, 1}), 1, &out);
   EXPECT_EQ(out,
             "{\"prediction\":false,\"probabilities\":{\"False\":0.5,\"True\":0.5}}\n"
             "{\"prediction\":true,\"probabilities\":{\"False\":0.0,\"True\":1.0}}\n");

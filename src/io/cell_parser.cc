@@ -49,7 +49,6 @@ bool IsDecimalFloat(std::string_view s) {
   return i == s.size();
 }
 
-
 // For a valid decimal float (no sign): the power of ten of its first non-zero digit, clamped
 // to +-1e9. Zero when every digit is zero.
 int64_t DecimalExponent(std::string_view s) {
@@ -116,7 +115,8 @@ Value ParseCell(std::string_view text) {
       // Parse with the sign so that INT64_MIN fits.
       std::string_view signed_text = negative ? s : body;
       int64_t v = 0;
-      auto [ptr, ec] = std::from_chars(signed_text.data(), signed_text.data() + signed_text.size(), v);
+      auto [ptr, ec] =
+          std::from_chars(signed_text.data(), signed_text.data() + signed_text.size(), v);
       if (ec == std::errc() && ptr == signed_text.data() + signed_text.size()) return Value::Int(v);
       // Out of int64 range: falls through to a float, as a huge Python int would become.
     }

@@ -65,8 +65,8 @@ TEST(CellParserTest, NonFiniteSpellingsPythonAccepts) {
 }
 
 TEST(CellParserTest, EverythingElseIsAStringKeptByteForByte) {
-  for (const char* text : {"abc", " x ", "1.2.3", "1e", "e5", "--1", "+", "-", ".", "1,5",
-                           "0x10", "nan(1)", "infinit", "1_000", "12abc", "NA", "true", " "}) {
+  for (const char* text : {"abc", " x ", "1.2.3", "1e", "e5", "--1", "+", "-", ".", "1,5", "0x10",
+                           "nan(1)", "infinit", "1_000", "12abc", "NA", "true", " "}) {
     Value v = ParseCell(text);
     ASSERT_EQ(v.kind(), Value::Kind::kString) << text;
     EXPECT_EQ(v.as_string(), text);

@@ -56,10 +56,9 @@ absl::StatusOr<std::unique_ptr<CsvReader>> CsvReader::Create(std::unique_ptr<Byt
   for (size_t j = 0; j < reader->names_.size(); ++j) {
     auto [it, inserted] = seen.emplace(reader->names_[j], j);
     if (!inserted) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(name, ": the CSV header names column '", reader->names_[j],
-                       "' twice (columns ", it->second + 1, " and ", j + 1,
-                       "); give every column a distinct name"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          name, ": the CSV header names column '", reader->names_[j], "' twice (columns ",
+          it->second + 1, " and ", j + 1, "); give every column a distinct name"));
     }
   }
   return reader;
@@ -97,7 +96,7 @@ CsvReader::Parse CsvReader::ParseBuffered(bool at_eof) {
 
   size_t i = 0;
   int64_t inner_breaks = 0;  // line breaks inside quoted fields
-  while (true) {               // one iteration per field
+  while (true) {             // one iteration per field
     if (i < n && p[i] == '"') {
       ++i;
       size_t start = i;
@@ -107,8 +106,9 @@ CsvReader::Parse CsvReader::ParseBuffered(bool at_eof) {
         const void* hit = std::memchr(p + i, '"', n - i);
         if (hit == nullptr) {
           if (!at_eof) return Parse::kNeedMore;
-          record_error_ = "a quoted field is never closed (a '\"' inside a quoted field must be "
-                          "written twice: \"\")";
+          record_error_ =
+              "a quoted field is never closed (a '\"' inside a quoted field must be "
+              "written twice: \"\")";
           inner_breaks += CountLineBreaks(p + i, p + n);
           fields_.push_back({start, n - start, false});
           i = n;
@@ -134,7 +134,8 @@ CsvReader::Parse CsvReader::ParseBuffered(bool at_eof) {
       }
       if (i < n && p[i] != ',' && p[i] != '\n' && p[i] != '\r') {
         if (record_error_.empty()) {
-          record_error_ = absl::StrCat("field ", fields_.size(), ": unexpected text after the "
+          record_error_ = absl::StrCat("field ", fields_.size(),
+                                       ": unexpected text after the "
                                        "closing quote (quote the whole field and write a '\"' "
                                        "inside it as \"\")");
         }
@@ -184,9 +185,10 @@ absl::StatusOr<bool> CsvReader::Next(RecordChunk* chunk) {
     if (*parsed == Parse::kEnd) break;
     if (*parsed == Parse::kBlank) continue;
     if (record_error_.empty() && fields_.size() != width) {
-      record_error_ = absl::StrCat("expected ", width, " fields as in the header, found ",
-                                   fields_.size());
-      if (fields_.size() > width) absl::StrAppend(&record_error_, " (quote values that contain commas)");
+      record_error_ =
+          absl::StrCat("expected ", width, " fields as in the header, found ", fields_.size());
+      if (fields_.size() > width)
+        absl::StrAppend(&record_error_, " (quote values that contain commas)");
     }
     if (record_error_.empty()) {
       for (size_t j = 0; j < width; ++j) columns[j].push_back(ParseCell(FieldText(fields_[j])));

@@ -56,11 +56,11 @@ class CsvReader : public RecordReader {
   std::vector<FieldRef> fields_;
   std::string scratch_;
   std::string record_error_;
-  size_t consumed_ = 0;        // buffer bytes of the last parsed record
-  int64_t line_ = 1;           // line where the next record starts
-  int64_t record_line_ = 1;    // line where the last parsed record started
-  int64_t next_record_ = 1;    // number of the next data record
-  bool started_ = false;       // BOM check done
+  size_t consumed_ = 0;      // buffer bytes of the last parsed record
+  int64_t line_ = 1;         // line where the next record starts
+  int64_t record_line_ = 1;  // line where the last parsed record started
+  int64_t next_record_ = 1;  // number of the next data record
+  bool started_ = false;     // BOM check done
 };
 
 }  // namespace ferry::io

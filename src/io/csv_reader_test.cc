@@ -61,7 +61,8 @@ TEST(CsvReaderTest, HeaderAndTypedCells) {
 }
 
 TEST(CsvReaderTest, QuotedFieldsWithEscapesCommasAndNewlines) {
-  ReadResult r = ReadAll("name,text\r\n\"Smith, J\",\"say \"\"hi\"\"\"\r\n\"a\nb\",\"\"\r\nz,\"12\"\r\n");
+  ReadResult r =
+      ReadAll("name,text\r\n\"Smith, J\",\"say \"\"hi\"\"\"\r\n\"a\nb\",\"\"\r\nz,\"12\"\r\n");
   ASSERT_EQ(r.rows.size(), 3u);
   EXPECT_EQ(r.rows[0][0].as_string(), "Smith, J");
   EXPECT_EQ(r.rows[0][1].as_string(), "say \"hi\"");

@@ -34,9 +34,9 @@ TEST(JsonWriterTest, Utf8PassesThroughAndInvalidBytesAreReplaced) {
   EXPECT_EQ(Quoted("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
             "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"");
   EXPECT_EQ(Quoted("a\xFFz"), "\"a\\ufffdz\"");
-  EXPECT_EQ(Quoted("\xC3"), "\"\\ufffd\"");              // truncated sequence
-  EXPECT_EQ(Quoted("\xC0\xAF"), "\"\\ufffd\\ufffd\"");   // overlong
-  EXPECT_EQ(Quoted("\xED\xA0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // surrogate
+  EXPECT_EQ(Quoted("\xC3"), "\"\\ufffd\"");                                   // truncated sequence
+  EXPECT_EQ(Quoted("\xC0\xAF"), "\"\\ufffd\\ufffd\"");                        // overlong
+  EXPECT_EQ(Quoted("\xED\xA0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");             // surrogate
   EXPECT_EQ(Quoted("\xF4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
 }
 
@@ -62,14 +62,29 @@ TEST(JsonWriterTest, BuildsNestedObjectsAndArraysWithCommas) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject()
-      .Key("prediction").String("yes")
-      .Key("probabilities").BeginObject().Key("no").Double(0.25).Key("yes").Double(0.75).EndObject()
-      .Key("list").BeginArray().Int(1).Int(-2).Bool(true).Null().BeginArray().EndArray().EndArray()
-      .Key("raw").Raw("[1]")
+      .Key("prediction")
+      .String("yes")
+      .Key("probabilities")
+      .BeginObject()
+      .Key("no")
+      .Double(0.25)
+      .Key("yes")
+      .Double(0.75)
+      .EndObject()
+      .Key("list")
+      .BeginArray()
+      .Int(1)
+      .Int(-2)
+      .Bool(true)
+      .Null()
+      .BeginArray()
+      .EndArray()
+      .EndArray()
+      .Key("raw")
+      .Raw("[1]")
       .EndObject();
-  EXPECT_EQ(out,
-            R"({"prediction":"yes","probabilities":{"no":0.25,"yes":0.75},)"
-            R"("list":[1,-2,true,null,[]],"raw":[1]})");
+  EXPECT_EQ(out, R"({"prediction":"yes","probabilities":{"no":0.25,"yes":0.75},)"
+                 R"("list":[1,-2,true,null,[]],"raw":[1]})");
   EXPECT_EQ(w.depth(), 0u);
 }
 

@@ -86,8 +86,8 @@ JsonlReader::JsonlReader(std::unique_ptr<ByteSource> source, const ReaderOptions
 
 JsonlReader::~JsonlReader() = default;
 
-absl::StatusOr<std::unique_ptr<JsonlReader>> JsonlReader::Create(
-    std::unique_ptr<ByteSource> source, const ReaderOptions& options) {
+absl::StatusOr<std::unique_ptr<JsonlReader>> JsonlReader::Create(std::unique_ptr<ByteSource> source,
+                                                                 const ReaderOptions& options) {
   return std::unique_ptr<JsonlReader>(new JsonlReader(std::move(source), options));
 }
 

@@ -48,7 +48,7 @@ class JsonlReader : public RecordReader {
   absl::flat_hash_map<std::string, size_t> index_;
   std::vector<std::vector<Value>> columns_;  // the chunk being built, one per name
   size_t pending_consume_ = 0;
-  int64_t line_ = 0;         // line number of the last line returned
+  int64_t line_ = 0;  // line number of the last line returned
   int64_t next_record_ = 1;
 };
 

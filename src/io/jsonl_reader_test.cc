@@ -101,7 +101,8 @@ TEST(JsonlReaderTest, CrlfBomBlankLinesAndNoFinalNewline) {
 }
 
 TEST(JsonlReaderTest, NumbersBeyondInt64AndEscapes) {
-  Chunks r = ReadAll(R"({"u": 18446744073709551615, "s": "tab\there \u00e9 \ud83d\ude00", "k": -0.0})");
+  Chunks r =
+      ReadAll(R"({"u": 18446744073709551615, "s": "tab\there \u00e9 \ud83d\ude00", "k": -0.0})");
   const RecordBatch& b = r.chunks[0].batch;
   EXPECT_EQ(Cell(b, "u", 0).as_float(), 18446744073709551615.0);
   EXPECT_EQ(Cell(b, "s", 0).as_string(), "tab\there \xC3\xA9 \xF0\x9F\x98\x80");

@@ -32,7 +32,8 @@ absl::Status OutputFile::Write(std::string_view bytes) {
     ssize_t n = write(fd_, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return absl::DataLossError(absl::StrCat("cannot write to ", name_, ": ", std::strerror(errno)));
+      return absl::DataLossError(
+          absl::StrCat("cannot write to ", name_, ": ", std::strerror(errno)));
     }
     bytes.remove_prefix(static_cast<size_t>(n));
   }
@@ -45,7 +46,8 @@ absl::Status OutputFile::Close() {
   fd_ = -1;
   if (!owned_) return absl::OkStatus();
   if (close(fd) != 0) {
-    return absl::DataLossError(absl::StrCat("cannot finish writing ", name_, ": ", std::strerror(errno)));
+    return absl::DataLossError(
+        absl::StrCat("cannot finish writing ", name_, ": ", std::strerror(errno)));
   }
   return absl::OkStatus();
 }

@@ -68,8 +68,9 @@ RecordFormat FormatFromExtension(std::string_view path) {
   return RecordFormat::kAuto;
 }
 
-absl::StatusOr<std::unique_ptr<RecordReader>> MakeRecordReader(
-    std::unique_ptr<ByteSource> source, RecordFormat format, const ReaderOptions& options) {
+absl::StatusOr<std::unique_ptr<RecordReader>> MakeRecordReader(std::unique_ptr<ByteSource> source,
+                                                               RecordFormat format,
+                                                               const ReaderOptions& options) {
   if (format == RecordFormat::kAuto) {
     std::string prefix;
     auto first = FirstNonBlank(*source, &prefix);

@@ -36,7 +36,7 @@ struct RecordChunk {
 };
 
 struct ReaderOptions {
-  size_t chunk_rows = 8192;  // records per chunk (at least 1)
+  size_t chunk_rows = 8192;     // records per chunk (at least 1)
   size_t block_size = 1 << 20;  // bytes read from the source at a time
 };
 
@@ -63,8 +63,9 @@ absl::StatusOr<std::unique_ptr<RecordReader>> OpenRecordReader(const std::string
                                                                const ReaderOptions& options);
 
 // Same over an already open source (kAuto sniffs the bytes).
-absl::StatusOr<std::unique_ptr<RecordReader>> MakeRecordReader(
-    std::unique_ptr<ByteSource> source, RecordFormat format, const ReaderOptions& options);
+absl::StatusOr<std::unique_ptr<RecordReader>> MakeRecordReader(std::unique_ptr<ByteSource> source,
+                                                               RecordFormat format,
+                                                               const ReaderOptions& options);
 
 }  // namespace ferry::io
 
