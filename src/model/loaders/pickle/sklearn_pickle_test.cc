@@ -196,5 +196,78 @@ TEST_F(SklearnPickleTest, AccessorErrorsNameTheAttributeAndWhatWasFound) {
   EXPECT_EQ(wrong.status().message(), "'classes_': expected a str, got ndarray <i8 shape (3,)");
 }
 
+constexpr char kAllEstimatorsScript[] = R"PY(
+import json, os, pickle, sys, warnings
+import numpy as np, pandas as pd, joblib
+warnings.filterwarnings('ignore')
+from sklearn.datasets import make_classification, make_regression
+from sklearn import (linear_model as lm, tree, ensemble as en, dummy, pipeline, compose,
+                     preprocessing as pp, impute, feature_extraction as fe)
+out = sys.argv[1]
+Xc, yc = make_classification(120, 5, n_informative=3, n_classes=3, random_state=0)
+Xr, yr = make_regression(120, 5, random_state=0)
+yb = (yc > 0).astype(int)
+rs = np.random.RandomState(0)
+e = [lm.LinearRegression().fit(Xr, yr), lm.Ridge().fit(Xr, yr), lm.Lasso().fit(Xr, yr),
+     lm.ElasticNet().fit(Xr, yr), lm.LogisticRegression().fit(Xc, yc),
+     tree.DecisionTreeClassifier(max_depth=3).fit(Xc, yc),
+     tree.DecisionTreeRegressor(max_depth=3).fit(Xr, yr),
+     en.RandomForestClassifier(n_estimators=2, max_depth=2, random_state=rs).fit(Xc, yc),
+     en.ExtraTreesClassifier(n_estimators=2, max_depth=2).fit(Xc, yc),
+     en.RandomForestRegressor(n_estimators=2, max_depth=2).fit(Xr, yr),
+     en.ExtraTreesRegressor(n_estimators=2, max_depth=2).fit(Xr, yr),
+     en.GradientBoostingClassifier(n_estimators=2).fit(Xc, yc),
+     en.GradientBoostingClassifier(n_estimators=2, loss='exponential').fit(Xc, yb),
+     dummy.DummyClassifier().fit(Xc, yc), dummy.DummyRegressor().fit(Xr, yr),
+     en.HistGradientBoostingClassifier(max_iter=2).fit(Xc, yb),
+     en.HistGradientBoostingClassifier(max_iter=2, categorical_features=[4]).fit(
+         np.c_[Xc[:, :4], (Xc[:, 4] > 0)], yc),
+     fe.DictVectorizer().fit([{'a': 1, 'b': 'x'}, {'a': 2, 'b': 'y'}]),
+     pp.OneHotEncoder(drop='first', min_frequency=2).fit(
+         np.array([['a'], ['b'], ['a'], ['c'], ['a'], ['b']], dtype=object)),
+     impute.SimpleImputer(strategy='most_frequent').fit(np.array([['a'], ['b'], ['a']], dtype=object)),
+     pp.MinMaxScaler().fit(Xr),
+     compose.ColumnTransformer([('n', 'passthrough', [0])], remainder=pp.StandardScaler()).fit(Xr)]
+for loss in ['squared_error', 'absolute_error', 'huber', 'quantile']:
+  e.append(en.GradientBoostingRegressor(n_estimators=2, loss=loss).fit(Xr, yr))
+for loss in ['squared_error', 'absolute_error', 'poisson', 'quantile']:
+  kw = {'quantile': 0.5} if loss == 'quantile' else {}
+  e.append(en.HistGradientBoostingRegressor(max_iter=2, loss=loss, **kw).fit(
+      np.abs(Xr), np.abs(yr) if loss == 'poisson' else yr))
+df = pd.DataFrame({'a': Xr[:, 0], 'c': np.where(Xr[:, 1] > 0, 'x', 'y')})
+ct = compose.ColumnTransformer([('n', pp.StandardScaler(), ['a']),
+                                ('c', pp.OneHotEncoder(handle_unknown='ignore'), ['c'])])
+e.append(pipeline.Pipeline([('ct', ct), ('imp', impute.SimpleImputer()), ('m', lm.Ridge())]).fit(df, yr))
+manifest = []
+for i, est in enumerate(e):
+  cls = type(est).__module__ + '.' + type(est).__name__
+  for p in (2, 3, 4, 5):
+    name = 'e%d_p%d.pkl' % (i, p)
+    pickle.dump(est, open(os.path.join(out, name), 'wb'), protocol=p)
+    manifest.append([name, cls])
+  for c in ('none', 'lz4'):
+    name = 'e%d_%s.joblib' % (i, c)
+    joblib.dump(est, os.path.join(out, name), compress=0 if c == 'none' else (c, 1))
+    manifest.append([name, cls])
+json.dump(manifest, open(os.path.join(out, 'manifest.json'), 'w'))
+)PY";
+
+TEST(SklearnAllowListTest, EverySupportedEstimatorLoadsAtEveryProtocol) {
+  const std::string dir = testing::MakeTempDir();
+  ASSERT_TRUE(testing::RunPython(dir, kAllEstimatorsScript));
+  simdjson::dom::parser parser;
+  const std::string json = ReadFile(dir + "/manifest.json");
+  int files = 0;
+  for (auto entry : simdjson::dom::array(parser.parse(json))) {
+    const std::string name(std::string_view(entry.at(0)));
+    auto root = UnpickleFile(dir + "/" + name, nullptr);
+    ASSERT_TRUE(root.ok()) << name << ": " << root.status();
+    EXPECT_EQ((*root)->str, std::string_view(entry.at(1))) << name;
+    EXPECT_NE((*root)->Get("_sklearn_version"), nullptr) << name;
+    ++files;
+  }
+  EXPECT_GT(files, 200);
+}
+
 }  // namespace
 }  // namespace ferry::pickle
