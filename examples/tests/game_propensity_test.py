@@ -29,10 +29,15 @@ def requests(rng):
 
 def check_players(checks, bundle, model, records, path, what):
     propensity = model.predict_proba(pd.DataFrame(records)[GAMES])[:, 1]
+    predicted = model.predict(pd.DataFrame(records)[GAMES])
     code, lines, stderr = harness.predict(bundle, path)
     if not checks.run_ok(code, lines, stderr, len(records), what):
         return
-    for row, (line, p, record) in enumerate(zip(lines, propensity, records), start=1):
+    for row, (line, p, label, record) in enumerate(
+            zip(lines, propensity, predicted, records), start=1):
+        checks.check(line.get("prediction") == int(label),
+                     f"{what}: record {row}: prediction {line.get('prediction')!r}, "
+                     f"scikit-learn {label!r}")
         checks.check(harness.close(line.get("propensity"), p),
                      f"{what}: record {row}: propensity {line.get('propensity')!r}, "
                      f"scikit-learn {p!r}")

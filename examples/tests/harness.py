@@ -40,8 +40,12 @@ def ferry_binary():
     return path
 
 
+_SCRATCH = tempfile.TemporaryDirectory(prefix="ferry-examples-")  # removed at exit
+
+
 def temp_dir():
-    return tempfile.mkdtemp(prefix="ferry-examples-")
+    """A fresh directory for request files, removed when the test ends."""
+    return tempfile.mkdtemp(dir=_SCRATCH.name)
 
 
 def write_jsonl(records, path):
