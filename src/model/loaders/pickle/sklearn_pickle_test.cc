@@ -266,7 +266,7 @@ TEST(SklearnAllowListTest, EverySupportedEstimatorLoadsAtEveryProtocol) {
     EXPECT_NE((*root)->Get("_sklearn_version"), nullptr) << name;
     ++files;
   }
-  EXPECT_GT(files, 200);
+  EXPECT_GT(files, 180);  // 31 estimators x (4 protocols + 2 joblib files)
 }
 
 }  // namespace
