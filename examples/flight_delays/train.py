@@ -59,8 +59,11 @@ def features(record, distances):
 
 
 def save(model, bundle, table):
+    """Writes the lookup table and the model into `bundle`, each replaced atomically."""
     os.makedirs(os.path.join(bundle, "data"), exist_ok=True)
-    table.to_csv(os.path.join(bundle, "data", "origin_dest_distances.csv"), index=False)
+    lookup = os.path.join(bundle, "data", "origin_dest_distances.csv")
+    table.to_csv(lookup + ".tmp", index=False)
+    os.replace(lookup + ".tmp", lookup)
     tmp = os.path.join(bundle, "model.joblib.tmp")
     joblib.dump(model, tmp)
     os.replace(tmp, os.path.join(bundle, "model.joblib"))
