@@ -47,8 +47,8 @@ def requests(rng, flights):
                   "FlightDate": str(rng.choice(dates)),
                   "Origin": ["XNA", "BZN", "ATL", "JAC"][i % 4],
                   "Dest": ["ORD", "SEA", "EYW", "DEN"][(i // 4) % 4]}
-        if i % 2:
-            record["FlightNum"] = str(100 + i)
+        if i % 2:  # a number where a string is declared is taken as its text
+            record["FlightNum"] = 100 + i if i % 4 == 1 else str(100 + i)
         out.append(record)
     return out
 
@@ -90,7 +90,7 @@ def check_classifier(checks, bundle, records, path, what):
             checks.check(harness.close(value, p[k]),
                          f"{what}: record {row}: probability of {LABELS[cls]!r} {value!r}, "
                          f"scikit-learn {p[k]!r}")
-        checks.check(line.get("FlightNum") == record.get("FlightNum", ""),
+        checks.check(line.get("FlightNum") == str(record.get("FlightNum", "")),
                      f"{what}: record {row}: FlightNum {line.get('FlightNum')!r} not passed through")
         checks.check(line.get("model_version") == "1",
                      f"{what}: record {row}: model_version {line.get('model_version')!r}")
