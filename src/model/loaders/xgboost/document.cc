@@ -12,8 +12,8 @@ std::string Join(const std::string& path, absl::string_view key) {
 }
 
 absl::Status WrongKind(const std::string& where, absl::string_view expected, DocNode::Kind got) {
-  return absl::InvalidArgumentError(absl::StrCat("field '", where, "' should be ", expected,
-                                                 " but is ", KindName(got)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("field '", where, "' should be ", expected, " but is ", KindName(got)));
 }
 
 absl::StatusOr<const DocNode*> GetRequired(const DocNode& parent, absl::string_view key,
@@ -71,9 +71,9 @@ absl::StatusOr<const DocNode*> GetObject(const DocNode& parent, absl::string_vie
   if (!node.ok()) return node.status();
   std::string where = Join(path, key);
   if (*node == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("required field '", where, "' is missing; is this an XGBoost model "
-                     "saved with save_model()?"));
+    return absl::InvalidArgumentError(absl::StrCat("required field '", where,
+                                                   "' is missing; is this an XGBoost model "
+                                                   "saved with save_model()?"));
   }
   if ((*node)->kind != DocNode::Kind::kObject) {
     return WrongKind(where, "an object", (*node)->kind);

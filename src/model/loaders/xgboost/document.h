@@ -7,10 +7,10 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace ferry::model::xgboost {
 
@@ -22,12 +22,12 @@ struct DocNode {
 
   Kind kind = Kind::kNull;
   bool boolean = false;
-  double number = 0;                                  // kNumber
-  std::string text;                                   // kString
-  std::vector<double> numbers;                        // kNumbers (also an empty array)
-  std::vector<DocNode> items;                         // kArray
-  std::vector<std::string> keys;                      // kObject, in file order
-  std::vector<DocNode> values;                        // kObject, values[i] is keys[i]'s
+  double number = 0;              // kNumber
+  std::string text;               // kString
+  std::vector<double> numbers;    // kNumbers (also an empty array)
+  std::vector<DocNode> items;     // kArray
+  std::vector<std::string> keys;  // kObject, in file order
+  std::vector<DocNode> values;    // kObject, values[i] is keys[i]'s
 
   // The member named `key` of an object, or nullptr (also when this is not an object).
   const DocNode* Find(absl::string_view key) const;

@@ -76,8 +76,10 @@ absl::StatusOr<float> BaseScoreToMargin(float base_score, MarginTransform transf
   }
   if (!std::isfinite(margin)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "learner_model_param.base_score ", base_score, " gives no finite starting margin for "
-        "objective '", objective, "'",
+        "learner_model_param.base_score ", base_score,
+        " gives no finite starting margin for "
+        "objective '",
+        objective, "'",
         transform == MarginTransform::kLogit ? " (it must lie strictly between 0 and 1)"
         : transform == MarginTransform::kLog ? " (it must be positive)"
                                              : ""));

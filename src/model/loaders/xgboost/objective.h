@@ -4,9 +4,8 @@
 #ifndef FERRY_MODEL_LOADERS_XGBOOST_OBJECTIVE_H_
 #define FERRY_MODEL_LOADERS_XGBOOST_OBJECTIVE_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "model/ir.h"
 
 namespace ferry::model::xgboost {

@@ -17,8 +17,8 @@ absl::Status Invalid(const std::string& path, absl::string_view field, size_t in
 }
 
 // values[i] must be an integer in [lo, hi).
-absl::StatusOr<int64_t> IntegerAt(const std::vector<double>& values, size_t i, double lo,
-                                  double hi, const std::string& path, absl::string_view field) {
+absl::StatusOr<int64_t> IntegerAt(const std::vector<double>& values, size_t i, double lo, double hi,
+                                  const std::string& path, absl::string_view field) {
   double v = values[i];
   if (!(v >= lo && v < hi) || v != std::floor(v)) {
     return Invalid(path, field, i,
@@ -57,15 +57,16 @@ absl::StatusOr<CategoryIndex> ReadCategoryIndex(const DocNode& tree, size_t num_
   }
   size_t n = (*nodes)->size();
   if ((*segments)->size() != n || (*sizes)->size() != n) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": categories_nodes, categories_segments and categories_sizes should have the "
-              "same length but have ", n, ", ", (*segments)->size(), " and ", (*sizes)->size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     ": categories_nodes, categories_segments and categories_sizes should have the "
+                     "same length but have ",
+                     n, ", ", (*segments)->size(), " and ", (*sizes)->size()));
   }
   index.categories = *categories;
   const double total = static_cast<double>((*categories)->size());
   for (size_t k = 0; k < n; ++k) {
-    auto node = IntegerAt(**nodes, k, 0, static_cast<double>(num_nodes), path,
-                          "categories_nodes");
+    auto node = IntegerAt(**nodes, k, 0, static_cast<double>(num_nodes), path, "categories_nodes");
     if (!node.ok()) return node.status();
     auto begin = IntegerAt(**segments, k, 0, total + 1, path, "categories_segments");
     if (!begin.ok()) return begin.status();
@@ -95,9 +96,9 @@ absl::StatusOr<CategorySet> MakeCategorySet(const CategoryIndex& index, int64_t 
   }
   size_t words = static_cast<size_t>((max_category + 1 + 31) / 32);
   if (words > kMaxCategoryWords - *category_words) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        path, ": the model's category sets would need more than ", kMaxCategoryWords * 4,
-        " bytes"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat(path, ": the model's category sets would need more than ",
+                     kMaxCategoryWords * 4, " bytes"));
   }
   *category_words += words;
   CategorySet set;
@@ -112,9 +113,8 @@ absl::StatusOr<CategorySet> MakeCategorySet(const CategoryIndex& index, int64_t 
 
 }  // namespace
 
-absl::StatusOr<Tree> ConvertTree(const DocNode& tree, const std::string& path,
-                                 int32_t num_features, std::vector<CategorySet>* category_sets,
-                                 size_t* category_words) {
+absl::StatusOr<Tree> ConvertTree(const DocNode& tree, const std::string& path, int32_t num_features,
+                                 std::vector<CategorySet>* category_sets, size_t* category_words) {
   auto left = GetNumbers(tree, "left_children", path);
   if (!left.ok()) return left.status();
   const size_t n = (*left)->size();
@@ -180,9 +180,9 @@ absl::StatusOr<Tree> ConvertTree(const DocNode& tree, const std::string& path,
     if (!r.ok()) return r.status();
     for (int64_t child : {*l, *r}) {
       if (seen[child]) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            path, ": node ", child, " is reached twice (from node ", id,
-            "); the tree has a cycle or a shared child"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": node ", child, " is reached twice (from node ", id,
+                         "); the tree has a cycle or a shared child"));
       }
       seen[child] = 1;
       stack.push_back(static_cast<size_t>(child));

@@ -24,9 +24,8 @@ inline constexpr size_t kMaxCategoryWords = size_t{1} << 26;
 // `path` names the tree in errors ("learner.gradient_booster.model.trees[3]"). New category
 // sets are appended to `category_sets`; `category_words` counts their words against
 // kMaxCategoryWords.
-absl::StatusOr<Tree> ConvertTree(const DocNode& tree, const std::string& path,
-                                 int32_t num_features, std::vector<CategorySet>* category_sets,
-                                 size_t* category_words);
+absl::StatusOr<Tree> ConvertTree(const DocNode& tree, const std::string& path, int32_t num_features,
+                                 std::vector<CategorySet>* category_sets, size_t* category_words);
 
 }  // namespace ferry::model::xgboost
 

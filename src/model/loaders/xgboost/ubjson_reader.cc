@@ -2,8 +2,8 @@
 
 #include <bit>
 #include <cstdint>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 
@@ -67,10 +67,10 @@ class UbjsonReader {
   template <typename T>
   T ReadBigEndian() {  // REQUIRES: Remaining() >= sizeof(T)
     static_assert(sizeof(T) <= 8);
-    using U = std::conditional_t<sizeof(T) == 1, uint8_t,
-                                 std::conditional_t<sizeof(T) == 2, uint16_t,
-                                                    std::conditional_t<sizeof(T) == 4, uint32_t,
-                                                                       uint64_t>>>;
+    using U = std::conditional_t<
+        sizeof(T) == 1, uint8_t,
+        std::conditional_t<sizeof(T) == 2, uint16_t,
+                           std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
     U raw = 0;
     for (size_t i = 0; i < sizeof(U); ++i) {
       raw = static_cast<U>((raw << 8) | static_cast<uint8_t>(bytes_[pos_ + i]));
@@ -129,8 +129,8 @@ class UbjsonReader {
     }
     if (value < 0) return Error(absl::StrCat("negative ", what, " ", value));
     if (static_cast<uint64_t>(value) > Remaining() / unit) {
-      return Error(absl::StrCat(what, " ", value, " exceeds the ", Remaining(),
-                                " bytes left in the file"));
+      return Error(
+          absl::StrCat(what, " ", value, " exceeds the ", Remaining(), " bytes left in the file"));
     }
     return static_cast<size_t>(value);
   }
@@ -182,8 +182,8 @@ class UbjsonReader {
         return marker == '[' ? ReadArray(depth + 1, out) : ReadObject(depth + 1, out);
       default:
         if (PayloadSize(marker) < 0) {
-          return Error(absl::StrCat("unknown type marker 0x",
-                                    absl::Hex(static_cast<uint8_t>(marker))));
+          return Error(
+              absl::StrCat("unknown type marker 0x", absl::Hex(static_cast<uint8_t>(marker))));
         }
         auto number = ReadNumberPayload(marker);
         if (!number.ok()) return number.status();
@@ -202,8 +202,7 @@ class UbjsonReader {
       auto t = ReadMarker();
       if (!t.ok()) return t.status();
       if (*t == 'Z' || *t == 'N' || *t == 'T' || *t == 'F') {
-        return Error(absl::StrCat("unsupported container element type '", std::string(1, *t),
-                                  "'"));
+        return Error(absl::StrCat("unsupported container element type '", std::string(1, *t), "'"));
       }
       *type = *t;
       if (Remaining() < 1 || bytes_[pos_] != '#') {

@@ -25,11 +25,11 @@ std::string SampleDocument() {
   std::string doc = "{";
   doc += Bytes({'i', 1, 'a', '[', '$', 'd', '#', 'i', 2, 0x3F, 0x80, 0, 0, 0xC0, 0, 0, 0});
   doc += Bytes({'i', 1, 'b', '[', '#', 'i', 3, 'i', 0xFF, 'U', 0xFF, 'S', 'i', 1, 'x'});
-  doc += Bytes({'i', 1, 'c', '{', 'i', 1, 'd', 'I', 0xFE, 0xD4, 'i', 1, 'e', 'l', 0, 1, 0x11,
-                0x70});
+  doc +=
+      Bytes({'i', 1, 'c', '{', 'i', 1, 'd', 'I', 0xFE, 0xD4, 'i', 1, 'e', 'l', 0, 1, 0x11, 0x70});
   doc += Bytes({'i', 1, 'f', 'L', 0, 0, 0, 1, 0x2A, 0x05, 0xF2, 0});
-  doc += Bytes({'i', 1, 'g', 'D', 0x3F, 0xD0, 0, 0, 0, 0, 0, 0, 'i', 1, 'h', 'T', 'i', 1, 'i',
-                'Z', '}'});
+  doc += Bytes(
+      {'i', 1, 'g', 'D', 0x3F, 0xD0, 0, 0, 0, 0, 0, 0, 'i', 1, 'h', 'T', 'i', 1, 'i', 'Z', '}'});
   doc += Bytes({'i', 1, 'j', '[', 'i', 1, 'N', 'i', 2, ']', '}'});
   return doc;
 }
@@ -74,8 +74,8 @@ TEST(UbjsonReaderTest, EveryTruncationIsAnError) {
 TEST(UbjsonReaderTest, AbsurdCountsAreRejectedBeforeAllocating) {
   // A typed float array claiming 2^62 elements, an untyped one claiming 2^31-1, a string of
   // 2^40 bytes, and a negative count.
-  auto typed = ReadUbjsonDocument(
-      Bytes({'[', '$', 'd', '#', 'L', 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  auto typed =
+      ReadUbjsonDocument(Bytes({'[', '$', 'd', '#', 'L', 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
   ASSERT_FALSE(typed.ok());
   EXPECT_THAT(typed.status().message(), HasSubstr("exceeds"));
   EXPECT_FALSE(ReadUbjsonDocument(Bytes({'[', '#', 'l', 0x7F, 0xFF, 0xFF, 0xFF, 'Z'})).ok());

@@ -37,8 +37,10 @@ absl::StatusOr<std::vector<double>> ReadBaseScores(const DocNode& params) {
   if (node->kind == DocNode::Kind::kNumber) return std::vector<double>{node->number};
   if (node->kind == DocNode::Kind::kNumbers && !node->numbers.empty()) return node->numbers;
   if (node->kind != DocNode::Kind::kString) {
-    return absl::InvalidArgumentError(absl::StrCat("field '", path, "' should be a number string "
-                                                   "but is ", KindName(node->kind)));
+    return absl::InvalidArgumentError(absl::StrCat("field '", path,
+                                                   "' should be a number string "
+                                                   "but is ",
+                                                   KindName(node->kind)));
   }
   absl::string_view text = node->text;
   if (absl::ConsumePrefix(&text, "[") && !absl::ConsumeSuffix(&text, "]")) {
@@ -62,16 +64,15 @@ absl::StatusOr<std::vector<std::string>> ReadFeatureNames(const DocNode& learner
   if (!items.ok()) return items.status();
   if ((*items)->empty()) return names;
   if ((*items)->size() != static_cast<size_t>(num_features)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "learner.feature_names has ", (*items)->size(), " names but ", kParams,
-        ".num_feature is ", num_features));
+    return absl::InvalidArgumentError(absl::StrCat("learner.feature_names has ", (*items)->size(),
+                                                   " names but ", kParams, ".num_feature is ",
+                                                   num_features));
   }
   for (size_t i = 0; i < (*items)->size(); ++i) {
     const DocNode& item = (**items)[i];
     if (item.kind != DocNode::Kind::kString) {
-      return absl::InvalidArgumentError(absl::StrCat("learner.feature_names[", i,
-                                                     "] should be a string but is ",
-                                                     KindName(item.kind)));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "learner.feature_names[", i, "] should be a string but is ", KindName(item.kind)));
     }
     names.push_back(item.text);
   }
@@ -136,9 +137,9 @@ absl::Status ReadTrees(const BoosterView& booster, TreeEnsemble* ensemble) {
                                                    " entries but there are ", n, " trees"));
   }
   if (booster.weight_drop != nullptr && booster.weight_drop->size() != n) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "learner.gradient_booster.weight_drop has ", booster.weight_drop->size(),
-        " entries but there are ", n, " trees"));
+    return absl::InvalidArgumentError(absl::StrCat("learner.gradient_booster.weight_drop has ",
+                                                   booster.weight_drop->size(),
+                                                   " entries but there are ", n, " trees"));
   }
   if (auto param = booster.model->Find("gbtree_model_param"); param != nullptr) {
     const std::string param_path = path + ".gbtree_model_param";
@@ -155,8 +156,8 @@ absl::Status ReadTrees(const BoosterView& booster, TreeEnsemble* ensemble) {
       auto declared = GetNumberOrNumericString(*param, "num_trees", param_path);
       if (!declared.ok()) return declared.status();
       if (*declared != static_cast<double>(n)) {
-        return absl::InvalidArgumentError(absl::StrCat(param_path, ".num_trees is ", *declared,
-                                                       " but ", path, ".trees has ", n));
+        return absl::InvalidArgumentError(
+            absl::StrCat(param_path, ".num_trees is ", *declared, " but ", path, ".trees has ", n));
       }
     }
   }
@@ -214,26 +215,27 @@ absl::StatusOr<ModelIR> ConvertXGBoostDocument(const DocNode& root, std::string 
                                                    " needs at least one class"));
   }
   if (info->multiclass && *num_target > 1) {
-    return absl::UnimplementedError(absl::StrCat(
-        "objective ", *objective, " with num_target ", *num_target, " is not supported"));
+    return absl::UnimplementedError(absl::StrCat("objective ", *objective, " with num_target ",
+                                                 *num_target, " is not supported"));
   }
   if (!info->multiclass && *num_class > 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        kParams, ".num_class is ", *num_class, " but objective ", *objective,
-        " is not multiclass; the file is inconsistent"));
+    return absl::InvalidArgumentError(absl::StrCat(kParams, ".num_class is ", *num_class,
+                                                   " but objective ", *objective,
+                                                   " is not multiclass; the file is inconsistent"));
   }
   if (info->binary && raw_width > 1) {
-    return absl::UnimplementedError(absl::StrCat(
-        "objective ", *objective, " with ", raw_width,
-        " targets (multi-label classification) is not supported"));
+    return absl::UnimplementedError(
+        absl::StrCat("objective ", *objective, " with ", raw_width,
+                     " targets (multi-label classification) is not supported"));
   }
 
   auto base_scores = ReadBaseScores(**params);
   if (!base_scores.ok()) return base_scores.status();
   if (base_scores->size() != 1 && base_scores->size() != static_cast<size_t>(raw_width)) {
-    return absl::InvalidArgumentError(absl::StrCat(kParams, ".base_score has ",
-                                                   base_scores->size(), " values but the model "
-                                                   "has ", raw_width, " outputs"));
+    return absl::InvalidArgumentError(absl::StrCat(kParams, ".base_score has ", base_scores->size(),
+                                                   " values but the model "
+                                                   "has ",
+                                                   raw_width, " outputs"));
   }
   TreeEnsemble ensemble;
   ensemble.num_features = *num_features;

@@ -29,8 +29,8 @@ constexpr char kModel[] =
     R"("tree_info":[0],"trees":[TREE]}}},"version":[1,7,4]})";
 
 // The model with `edits` applied to it (after the tree is put in place).
-std::string Model(std::initializer_list<std::pair<absl::string_view, absl::string_view>> edits =
-                      {}) {
+std::string Model(
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>> edits = {}) {
   std::string model = absl::StrReplaceAll(kModel, {{"TREE", kTree}});
   return absl::StrReplaceAll(model, edits);
 }
@@ -79,8 +79,8 @@ TEST(XGBoostLoaderTest, ThresholdsAndLeavesAreFloat32) {
 }
 
 TEST(XGBoostLoaderTest, BaseScoreBecomesTheMarginInFloat32) {
-  auto logistic = LoadXGBoostJson(Model({{"reg:squarederror", "binary:logistic"},
-                                         {"\"5E-1\"", "\"[2.5E-1]\""}}));
+  auto logistic = LoadXGBoostJson(
+      Model({{"reg:squarederror", "binary:logistic"}, {"\"5E-1\"", "\"[2.5E-1]\""}}));
   ASSERT_TRUE(logistic.ok()) << logistic.status();
   EXPECT_EQ(logistic->task, Task::kClassification);
   EXPECT_EQ(logistic->num_outputs, 2);
@@ -89,14 +89,14 @@ TEST(XGBoostLoaderTest, BaseScoreBecomesTheMarginInFloat32) {
   EXPECT_THAT(logistic->classes, ElementsAre(Value::Int(0), Value::Int(1)));
   EXPECT_EQ(Ensemble(*logistic).base_score[0], -std::log(1.0f / 0.25f - 1.0f));
 
-  auto poisson = LoadXGBoostJson(Model({{"reg:squarederror", "count:poisson"},
-                                        {"\"5E-1\"", "\"2.7E0\""}}));
+  auto poisson =
+      LoadXGBoostJson(Model({{"reg:squarederror", "count:poisson"}, {"\"5E-1\"", "\"2.7E0\""}}));
   ASSERT_TRUE(poisson.ok()) << poisson.status();
   EXPECT_EQ(poisson->link, Link::kXGBoostExp);
   EXPECT_EQ(Ensemble(*poisson).base_score[0], std::log(2.7f));
 
-  auto logitraw = LoadXGBoostJson(Model({{"reg:squarederror", "binary:logitraw"},
-                                         {"\"5E-1\"", "\"2E-1\""}}));
+  auto logitraw =
+      LoadXGBoostJson(Model({{"reg:squarederror", "binary:logitraw"}, {"\"5E-1\"", "\"2E-1\""}}));
   ASSERT_TRUE(logitraw.ok()) << logitraw.status();
   EXPECT_EQ(logitraw->link, Link::kXGBoostRawBinary);
   EXPECT_EQ(Ensemble(*logitraw).base_score[0], 0.2f);
@@ -115,8 +115,8 @@ TEST(XGBoostLoaderTest, MultiTargetAndMulticlass) {
   EXPECT_THAT(Ensemble(*targets).base_score, ElementsAre(1.0, 2.0));
   EXPECT_EQ(Ensemble(*targets).trees[0].output, 1);
 
-  auto softmax = LoadXGBoostJson(Model({{"reg:squarederror", "multi:softmax"},
-                                        {"\"num_class\":\"0\"", "\"num_class\":\"3\""}}));
+  auto softmax = LoadXGBoostJson(Model(
+      {{"reg:squarederror", "multi:softmax"}, {"\"num_class\":\"0\"", "\"num_class\":\"3\""}}));
   ASSERT_TRUE(softmax.ok()) << softmax.status();
   EXPECT_EQ(softmax->num_outputs, 3);
   EXPECT_EQ(softmax->link, Link::kXGBoostSoftmax);
@@ -131,10 +131,10 @@ TEST(XGBoostLoaderTest, MultiTargetAndMulticlass) {
 
 TEST(XGBoostLoaderTest, DartWeightsAndFeatureNames) {
   // dart wraps the gbtree model one level deeper: {"name":"dart","gbtree":{"model":...}}.
-  std::string dart = Model({{R"("name":"gbtree","model")",
-                             R"("name":"dart","weight_drop":[0.75],"gbtree":{"model")"},
-                            {"]}}},\"version\"", "]}}}},\"version\""},
-                            {"\"feature_names\":[]", "\"feature_names\":[\"a\",\"b\"]"}});
+  std::string dart = Model(
+      {{R"("name":"gbtree","model")", R"("name":"dart","weight_drop":[0.75],"gbtree":{"model")"},
+       {"]}}},\"version\"", "]}}}},\"version\""},
+       {"\"feature_names\":[]", "\"feature_names\":[\"a\",\"b\"]"}});
   auto ir = LoadXGBoostJson(dart);
   ASSERT_TRUE(ir.ok()) << ir.status() << "\n" << dart;
   EXPECT_EQ(Ensemble(*ir).trees[0].weight, 0.75);
@@ -159,11 +159,11 @@ TEST(XGBoostLoaderTest, CategoricalSplitsBecomeCategorySets) {
   EXPECT_THAT(e.category_sets[0].bits, ElementsAre(0b1010u, 1u << 8));
   EXPECT_THAT(ErrorOf(absl::StrReplaceAll(model, {{"[1,3,40]", "[1,3,1e9]"}})),
               HasSubstr("categories[2] = 1e+09"));
-  EXPECT_THAT(ErrorOf(absl::StrReplaceAll(model, {{"\"categories_sizes\":[3]",
-                                                   "\"categories_sizes\":[4]"}})),
+  EXPECT_THAT(ErrorOf(absl::StrReplaceAll(
+                  model, {{"\"categories_sizes\":[3]", "\"categories_sizes\":[4]"}})),
               HasSubstr("categories_sizes[0]"));
-  EXPECT_THAT(ErrorOf(absl::StrReplaceAll(model, {{"\"categories_nodes\":[0]",
-                                                   "\"categories_nodes\":[1]"}})),
+  EXPECT_THAT(ErrorOf(absl::StrReplaceAll(
+                  model, {{"\"categories_nodes\":[0]", "\"categories_nodes\":[1]"}})),
               HasSubstr("node 0 is a categorical split but categories_nodes does not list it"));
 }
 

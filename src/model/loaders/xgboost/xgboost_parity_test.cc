@@ -129,8 +129,7 @@ TEST_F(XGBoostParityTest, RecordsAreMatchedByFeatureName) {
   std::string base = *dir_ + "/" + named->name;
   auto model = LoadModel(base + ".json");
   ASSERT_TRUE(model.ok()) << model.status();
-  ASSERT_EQ((*model)->input_names(),
-            (std::vector<std::string>{"f_0", "f_1", "f_2", "f_3", "f_4"}));
+  ASSERT_EQ((*model)->input_names(), (std::vector<std::string>{"f_0", "f_1", "f_2", "f_3", "f_4"}));
   auto x = ReadRaw<double>(base + ".x.f64", named->rows * named->features);
   auto expected = ReadRaw<float>(base + ".pred.f32", named->rows);
   RecordBatch batch(named->rows);
