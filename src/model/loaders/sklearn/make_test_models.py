@@ -214,6 +214,9 @@ df = pd.DataFrame({
     "size": RNG.choice([1, 2, 3], size=n),
     "city": RNG.choice(["paris", "rome", "oslo", None], size=n),
 })
+# Missing strings as pandas.read_csv gives them: float NaN (scikit-learn's imputers treat a
+# None as a value, not as missing; ferry records cannot tell None from NaN).
+df["city"] = df["city"].where(df["city"].notna(), np.nan)
 df.loc[RNG.rand(n) < 0.1, "income"] = np.nan
 target = np.where((df["age"] > 45) ^ (df["color"] == "red"), "buy", "skip")
 target_reg = df["age"] * 0.1 + (df["color"] == "blue") * 2.0
@@ -260,7 +263,7 @@ pipe3 = Pipeline([
 df_num = df[["age", "size"]].copy()
 add("pipeline_remainder_passthrough", pipe3.fit(df_num, target), df_num.iloc[:25])
 
-dicts = [{"city": c, "age": float(a), "vip": bool(v)} if c else {"age": float(a)}
+dicts = [{"city": c, "age": float(a), "vip": bool(v)} if isinstance(c, str) else {"age": float(a)}
          for c, a, v in zip(df["city"], df["age"], RNG.rand(n) > 0.7)]
 pipe4 = Pipeline([("dict", DictVectorizer(sparse=False)),
                   ("model", RandomForestRegressor(n_estimators=5, max_depth=4,
@@ -285,6 +288,9 @@ df_missing["bucket"] = np.floor(df_missing["income"] / 20000.0)  # floats with N
 pipe6 = Pipeline([
     ("prep", ColumnTransformer([
         ("ohe", OneHotEncoder(handle_unknown="ignore"), ["city", "bucket"]),
+        ("city_constant", Pipeline([
+            ("impute", SimpleImputer(strategy="constant", fill_value="elsewhere")),
+            ("onehot", OneHotEncoder(drop="first"))]), ["city"]),
     ])),
     ("model", LogisticRegression(max_iter=500)),
 ])
