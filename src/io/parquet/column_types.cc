@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "io/parquet/status_macros.h"
 #include "absl/strings/str_format.h"
 
 namespace ferry::parquet {
@@ -179,7 +180,7 @@ absl::StatusOr<ColumnType> ParseColumnType(std::string_view name) {
     if (name == ColumnTypeName(t)) return t;
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "unknown column type '", name, "'; use int64, double, string, bool, date or timestamp"));
+      "unknown column type '", Sv(name), "'; use int64, double, string, bool, date or timestamp"));
 }
 
 absl::StatusOr<std::vector<ColumnDescriptor>> ResolveColumns(
@@ -267,8 +268,8 @@ Value ValueConverter::FromBytes(std::string_view v) const {
   const auto* b = reinterpret_cast<const uint8_t*>(v.data());
   if (c_.physical == PhysicalType::kInt96) {
     if (v.size() != 12) return Value::Null();
-    int64_t nanos;
-    int32_t julian;
+    int64_t nanos = 0;
+    int32_t julian = 0;
     std::memcpy(&nanos, b, 8);
     std::memcpy(&julian, b + 8, 4);
     int64_t seconds = (static_cast<int64_t>(julian) - 2440588) * 86400 + FloorDiv(nanos, 1000000000);
@@ -320,7 +321,7 @@ Value ValueConverter::FromUnscaled(__int128 unscaled) const {
 }
 
 std::string FormatDate(int64_t days) {
-  int64_t y;
+  int64_t y = 0;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
   return absl::StrFormat("%04d-%02d-%02d", y, m, d);
@@ -348,7 +349,7 @@ bool ParseDate(std::string_view s, int64_t* days) {
 }
 
 bool ParseTimestampMicros(std::string_view s, int64_t* micros) {
-  int64_t days;
+  int64_t days = 0;
   if (s.size() < 10 || !ParseDate(s.substr(0, 10), &days)) return false;
   int64_t h = 0, mi = 0, sec = 0, frac = 0;
   if (s.size() > 10) {

@@ -12,7 +12,7 @@ namespace {
 
 absl::Status Corrupt(std::string_view what, size_t pos) {
   return absl::InvalidArgumentError(
-      absl::StrCat("DELTA_BINARY_PACKED: ", what, " at byte ", pos));
+      absl::StrCat("DELTA_BINARY_PACKED: ", Sv(what), " at byte ", pos));
 }
 
 absl::Status Varint(std::string_view d, size_t* pos, uint64_t* out) {
@@ -36,7 +36,7 @@ uint64_t Unzigzag(uint64_t v) { return (v >> 1) ^ (~(v & 1) + 1); }
 absl::Status DecodeDeltaBinaryPacked(std::string_view data, size_t max_values,
                                      std::vector<int64_t>* out, size_t* consumed) {
   size_t pos = 0;
-  uint64_t block_size, miniblocks, total, first;
+  uint64_t block_size = 0, miniblocks = 0, total = 0, first = 0;
   PQ_RETURN_IF_ERROR(Varint(data, &pos, &block_size));
   PQ_RETURN_IF_ERROR(Varint(data, &pos, &miniblocks));
   PQ_RETURN_IF_ERROR(Varint(data, &pos, &total));
@@ -58,7 +58,7 @@ absl::Status DecodeDeltaBinaryPacked(std::string_view data, size_t max_values,
   size_t left = total > 0 ? total - 1 : 0;
   const auto* base = reinterpret_cast<const uint8_t*>(data.data());
   while (left > 0) {
-    uint64_t min_delta_raw;
+    uint64_t min_delta_raw = 0;
     PQ_RETURN_IF_ERROR(Varint(data, &pos, &min_delta_raw));
     uint64_t min_delta = Unzigzag(min_delta_raw);
     if (data.size() - pos < miniblocks) return Corrupt("truncated bit widths", pos);

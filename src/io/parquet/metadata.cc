@@ -13,7 +13,7 @@ using W = WireType;
 // Reads an i32 enum field into an enum class.
 template <typename E>
 absl::Status ReadEnum(CompactReader& r, W t, E* out) {
-  int32_t v;
+  int32_t v = 0;
   PQ_RETURN_IF_ERROR(r.ReadI32(t, &v));
   *out = static_cast<E>(v);
   return absl::OkStatus();
@@ -21,14 +21,14 @@ absl::Status ReadEnum(CompactReader& r, W t, E* out) {
 
 template <typename T>
 absl::Status ReadOptI32(CompactReader& r, W t, std::optional<T>* out) {
-  int32_t v;
+  int32_t v = 0;
   PQ_RETURN_IF_ERROR(r.ReadI32(t, &v));
   *out = static_cast<T>(v);
   return absl::OkStatus();
 }
 
 absl::Status ReadOptI64(CompactReader& r, W t, std::optional<int64_t>* out) {
-  int64_t v;
+  int64_t v = 0;
   PQ_RETURN_IF_ERROR(r.ReadI64(t, &v));
   *out = v;
   return absl::OkStatus();
@@ -136,7 +136,7 @@ absl::Status ReadStatistics(CompactReader& r, W t, std::optional<Statistics>* ou
 // Reads a list field, calling `element(type)` for each element.
 absl::Status List(CompactReader& r, W t, const std::function<absl::Status(W)>& element) {
   W et;
-  size_t n;
+  size_t n = 0;
   PQ_RETURN_IF_ERROR(r.ReadListHeader(t, &et, &n));
   for (size_t i = 0; i < n; ++i) PQ_RETURN_IF_ERROR(element(et));
   return absl::OkStatus();

@@ -6,12 +6,13 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "io/parquet/status_macros.h"
 
 namespace ferry::parquet {
 namespace {
 
 absl::Status Truncated(std::string_view what, size_t need, size_t have) {
-  return absl::InvalidArgumentError(absl::StrCat("PLAIN ", what, ": ", need,
+  return absl::InvalidArgumentError(absl::StrCat("PLAIN ", Sv(what), ": ", need,
                                                  " bytes needed, only ", have, " in the page"));
 }
 
@@ -132,7 +133,7 @@ absl::Status DecodeByteStreamSplit(PhysicalType type, int32_t type_length,
   for (size_t i = 0; i < count; ++i) {
     for (size_t k = 0; k < width; ++k) plain[i * width + k] = data[k * stride + i];
   }
-  size_t consumed;
+  size_t consumed = 0;
   return DecodePlain(type, type_length, plain, count, out, &consumed);
 }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "io/parquet/status_macros.h"
 
 namespace ferry::parquet {
 namespace {
@@ -20,7 +21,7 @@ bool IsInteger(WireType t) {
 
 absl::Status CompactReader::Error(std::string_view what) const {
   return absl::InvalidArgumentError(
-      absl::StrCat("thrift: ", what, " at byte ", pos_, " of ", bytes_.size()));
+      absl::StrCat("thrift: ", Sv(what), " at byte ", pos_, " of ", bytes_.size()));
 }
 
 absl::Status CompactReader::ReadVarint(uint64_t* out) {
@@ -38,7 +39,7 @@ absl::Status CompactReader::ReadVarint(uint64_t* out) {
 }
 
 absl::Status CompactReader::ReadZigzag(int64_t* out) {
-  uint64_t v;
+  uint64_t v = 0;
   if (auto s = ReadVarint(&v); !s.ok()) return s;
   *out = static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
   return absl::OkStatus();
@@ -59,7 +60,7 @@ absl::Status CompactReader::ReadStruct(
     if (delta != 0) {
       id = static_cast<int16_t>(last_id + delta);
     } else {
-      int64_t v;
+      int64_t v = 0;
       if (auto s = ReadZigzag(&v); !s.ok()) return s;
       if (v < INT16_MIN || v > INT16_MAX) return Error("field id out of range");
       id = static_cast<int16_t>(v);
@@ -90,7 +91,7 @@ absl::Status CompactReader::ReadI64(WireType type, int64_t* out) {
 }
 
 absl::Status CompactReader::ReadI32(WireType type, int32_t* out) {
-  int64_t v;
+  int64_t v = 0;
   if (auto s = ReadI64(type, &v); !s.ok()) return s;
   if (v < INT32_MIN || v > INT32_MAX) return Error("i32 value out of range");
   *out = static_cast<int32_t>(v);
@@ -107,7 +108,7 @@ absl::Status CompactReader::ReadDouble(WireType type, double* out) {
 
 absl::Status CompactReader::ReadBinary(WireType type, std::string* out) {
   if (type != WireType::kBinary) return Error("expected a binary field");
-  uint64_t len;
+  uint64_t len = 0;
   if (auto s = ReadVarint(&len); !s.ok()) return s;
   if (len > bytes_.size() - pos_) return Error(absl::StrCat("binary of ", len, " bytes overruns"));
   out->assign(bytes_.data() + pos_, len);
@@ -142,15 +143,15 @@ absl::Status CompactReader::SkipDepth(WireType type, int depth) {
     case WireType::kI16:
     case WireType::kI32:
     case WireType::kI64: {
-      int64_t v;
+      int64_t v = 0;
       return ReadI64(type, &v);
     }
     case WireType::kDouble: {
-      double d;
+      double d = 0;
       return ReadDouble(type, &d);
     }
     case WireType::kBinary: {
-      uint64_t len;
+      uint64_t len = 0;
       if (auto s = ReadVarint(&len); !s.ok()) return s;
       if (len > bytes_.size() - pos_) return Error("binary overruns");
       pos_ += len;
@@ -159,7 +160,7 @@ absl::Status CompactReader::SkipDepth(WireType type, int depth) {
     case WireType::kList:
     case WireType::kSet: {
       WireType element;
-      size_t n;
+      size_t n = 0;
       if (auto s = ReadListHeader(type, &element, &n); !s.ok()) return s;
       for (size_t i = 0; i < n; ++i) {
         if (element == WireType::kBoolTrue || element == WireType::kBoolFalse) {
@@ -172,7 +173,7 @@ absl::Status CompactReader::SkipDepth(WireType type, int depth) {
       return absl::OkStatus();
     }
     case WireType::kMap: {
-      uint64_t n;
+      uint64_t n = 0;
       if (auto s = ReadVarint(&n); !s.ok()) return s;
       if (n == 0) return absl::OkStatus();
       if (n > bytes_.size() - pos_) return Error("map overruns");
