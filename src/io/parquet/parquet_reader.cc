@@ -14,6 +14,18 @@ absl::Status Bad(const RandomAccessSource& source, std::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat(source.name(), ": ", Sv(message)));
 }
 
+// Where a column chunk starts: its dictionary page when there is one, else its first data
+// page. Some writers store a dictionary_page_offset of 0, or a data_page_offset of 0 next to
+// a real dictionary offset; the earliest plausible offset wins.
+uint64_t ChunkStart(const ColumnMetaData& m) {
+  int64_t start = m.data_page_offset;
+  if (m.dictionary_page_offset && *m.dictionary_page_offset >= 4 &&
+      (start < 4 || *m.dictionary_page_offset < start)) {
+    start = *m.dictionary_page_offset;
+  }
+  return start < 0 ? 0 : static_cast<uint64_t>(start);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ParquetReader>> ParquetReader::Open(
@@ -97,10 +109,9 @@ absl::Status ParquetReader::Init() {
       if (m.type != columns_[c].physical) {
         return Bad(src, where + "'s physical type differs from the schema's");
       }
-      if (m.data_page_offset < 4 || m.total_compressed_size < 0 ||
-          static_cast<uint64_t>(m.data_page_offset) >= footer_at ||
+      if (ChunkStart(m) < 4 || m.total_compressed_size < 0 || ChunkStart(m) >= footer_at ||
           static_cast<uint64_t>(m.total_compressed_size) > footer_at) {
-        return Bad(src, absl::StrCat(where, ": byte range (offset ", m.data_page_offset,
+        return Bad(src, absl::StrCat(where, ": byte range (offset ", ChunkStart(m),
                                      ", ", m.total_compressed_size,
                                      " bytes) lies outside the data section"));
       }
@@ -124,7 +135,15 @@ absl::Status ParquetReader::Init() {
       projection_.push_back(found);
     }
   }
-  for (int i : projection_) projected_.push_back(columns_[i]);
+  for (int i : projection_) {
+    for (const ColumnDescriptor& seen : projected_) {
+      if (seen.name == columns_[i].name) {
+        return Bad(src, absl::StrCat("column '", columns_[i].name,
+                                     "' appears twice; project distinct columns"));
+      }
+    }
+    projected_.push_back(columns_[i]);
+  }
   return absl::OkStatus();
 }
 
@@ -136,13 +155,7 @@ absl::Status ParquetReader::StartRowGroup(int index) {
   const uint64_t data_end = source_->size() - 8;
   for (int c : projection_) {
     const ColumnMetaData& m = *rg.columns[c].meta_data;
-    uint64_t start = static_cast<uint64_t>(m.data_page_offset);
-    // Some writers store dictionary_page_offset 0 or at the data page; take the earliest
-    // plausible offset as the chunk's start.
-    if (m.dictionary_page_offset && *m.dictionary_page_offset >= 4 &&
-        static_cast<uint64_t>(*m.dictionary_page_offset) < start) {
-      start = static_cast<uint64_t>(*m.dictionary_page_offset);
-    }
+    uint64_t start = ChunkStart(m);
     uint64_t length = std::min<uint64_t>(static_cast<uint64_t>(m.total_compressed_size),
                                          data_end - start);
     readers_.push_back(std::make_unique<ColumnChunkReader>(
