@@ -201,9 +201,12 @@ cases = {
   'object_count': R(rc, (np.ndarray, (0,), b'b'), (1, (5,), np.dtype('O'), False, [1, 2])),
   'scalar_short': R(np.core.multiarray.scalar, (np.dtype('f8'), b'123')),
   'zero_itemsize': R(fb, (b'', np.dtype('V0'), (2**60,), 'C')),
+  'struct_object': np.zeros(2, dtype=[('a', 'O'), ('b', 'f8')]),
 }
 for name, obj in cases.items():
   open('%s/%s.pkl' % (out, name), 'wb').write(pickle.dumps(obj, protocol=4))
+import joblib
+joblib.dump(cases['struct_object'], '%s/struct_object_joblib.pkl' % out)
 )PY";
 
 TEST(HostileTest, AbsurdArraySizesAreRefusedBeforeAllocating) {
@@ -218,6 +221,8 @@ TEST(HostileTest, AbsurdArraySizesAreRefusedBeforeAllocating) {
       {"object_count", "of 5 elements holds 2 objects"},
       {"scalar_short", "needs 8 bytes but 3"},
       {"zero_itemsize", "zero-size dtype"},
+      {"struct_object", "object fields"},
+      {"struct_object_joblib", "object fields"},
   };
   for (const auto& [name, needle] : cases) {
     auto root = UnpickleFile(dir + "/" + name + ".pkl", nullptr);

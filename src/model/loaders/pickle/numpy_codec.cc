@@ -78,6 +78,14 @@ void FortranToC(const std::vector<int64_t>& shape, int64_t count, CopyOne copy_o
 
 }  // namespace
 
+bool HasObjects(const Dtype& dtype) {
+  if (dtype.kind == 'O') return true;
+  for (const auto& f : dtype.fields) {
+    if (f.type && HasObjects(*f.type)) return true;  // depth <= kMaxDtypeNesting
+  }
+  return false;
+}
+
 absl::StatusOr<std::shared_ptr<Dtype>> DtypeFromTypeString(absl::string_view type) {
   auto dtype = std::make_shared<Dtype>();
   absl::string_view s = type;
@@ -238,7 +246,10 @@ absl::StatusOr<int64_t> ArrayByteSize(const Dtype& dtype, const std::vector<int6
 absl::StatusOr<std::shared_ptr<NdArray>> ArrayFromBytes(const Dtype& dtype,
                                                         std::vector<int64_t> shape,
                                                         absl::string_view raw, bool fortran) {
-  if (dtype.kind == 'O') return Bad("object array given raw bytes instead of objects");
+  if (HasObjects(dtype)) {
+    return Bad(absl::StrCat("array of dtype ", dtype.ToString(),
+                            " holds Python objects and cannot be read from raw bytes"));
+  }
   auto nbytes = ArrayByteSize(dtype, shape);
   if (!nbytes.ok()) return nbytes.status();
   if (*nbytes != static_cast<int64_t>(raw.size())) {
@@ -312,6 +323,10 @@ absl::StatusOr<std::shared_ptr<NdArray>> ArrayFromReconstructState(const Object&
   auto fortran = state.items[i + 2]->AsBool("array state is_fortran");
   if (!fortran.ok()) return fortran.status();
   const Object& raw = *state.items[i + 3];
+  if (dt.dtype->kind != 'O' && HasObjects(*dt.dtype)) {
+    return Bad(absl::StrCat("structured arrays with object fields (dtype ", dt.dtype->ToString(),
+                            ") are not supported"));
+  }
   if (dt.dtype->kind == 'O') {
     if (raw.kind != Kind::kList) {
       return Bad(absl::StrCat("object array data must be a list, got ", raw.Describe()));

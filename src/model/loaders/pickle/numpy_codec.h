@@ -25,6 +25,10 @@ absl::StatusOr<std::shared_ptr<Dtype>> DtypeFromTypeString(absl::string_view typ
 // [, metadata]).
 absl::Status ApplyDtypeState(const Object& state, Dtype* dtype);
 
+// True for object dtypes and structured dtypes with an object field at any level: numpy and
+// joblib store such arrays as lists of objects, never as raw bytes.
+bool HasObjects(const Dtype& dtype);
+
 // A shape tuple/list (or a single int): every dimension >= 0, at most kMaxArrayDims, and the
 // element count times itemsize must fit in int64.
 absl::StatusOr<std::vector<int64_t>> ShapeFromObject(const Object& shape);

@@ -349,8 +349,8 @@ absl::StatusOr<ObjectPtr> Unpickler::ReadJoblibArray(const Object& state) {
   if (!shape.ok()) return Error(shape.status().message());
   const Dtype& dtype = *(*dtype_obj)->dtype;
   const bool fortran = IsStr(**order, "F");
-  if (dtype.kind == 'O') {
-    // Object arrays follow as a complete pickle of their own.
+  if (HasObjects(dtype)) {
+    // Arrays holding objects follow as a complete pickle of their own.
     Unpickler nested(data_, pos_, graph_, /*joblib_arrays=*/false);
     auto array = nested.Run();
     if (!array.ok()) return array.status();
