@@ -60,7 +60,6 @@ class CsvReader : public RecordReader {
   int64_t line_ = 1;         // line where the next record starts
   int64_t record_line_ = 1;  // line where the last parsed record started
   int64_t next_record_ = 1;  // number of the next data record
-  bool started_ = false;     // BOM check done
 };
 
 }  // namespace ferry::io

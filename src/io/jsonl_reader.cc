@@ -96,7 +96,8 @@ absl::StatusOr<bool> JsonlReader::NextLine(std::string_view* line) {
   pending_consume_ = 0;
   size_t length = 0;
   while (true) {
-    const void* newline = std::memchr(buffer_.data(), '\n', buffer_.size());
+    const void* newline =
+        buffer_.size() == 0 ? nullptr : std::memchr(buffer_.data(), '\n', buffer_.size());
     if (newline != nullptr) {
       length = static_cast<const char*>(newline) - buffer_.data();
       pending_consume_ = length + 1;
