@@ -54,7 +54,8 @@ pickle.dump(SVC().fit(np.array([[0.0], [1.0]]), [0, 1]), open(os.path.join(out, 
 )PY";
 
 TEST(HostileTest, MaliciousGlobalsAreRefusedByNameAndNothingRuns) {
-  const std::string dir = testing::MakeTempDir();
+  const testing::TempDir tmp;
+  const std::string& dir = tmp.path();
   ASSERT_TRUE(testing::RunPython(dir, kMaliciousScript));
   const std::pair<const char*, const char*> cases[] = {
       {"os_system", "'posix.system'"},  {"open", "'io.open'"},
@@ -86,7 +87,8 @@ TEST(HostileTest, MaliciousGlobalsAreRefusedByNameAndNothingRuns) {
 }
 
 TEST(HostileTest, EveryTruncationOfARealPickleFailsCleanly) {
-  const std::string dir = testing::MakeTempDir();
+  const testing::TempDir tmp;
+  const std::string& dir = tmp.path();
   ASSERT_TRUE(testing::RunPython(dir, R"PY(
 import pickle, sys, numpy as np, collections
 d = {'a': np.arange(5.0), 'b': [1, (2, 'x')], 'c': np.array(['u', 'v'], dtype=object),
@@ -210,7 +212,8 @@ joblib.dump(cases['struct_object'], '%s/struct_object_joblib.pkl' % out)
 )PY";
 
 TEST(HostileTest, AbsurdArraySizesAreRefusedBeforeAllocating) {
-  const std::string dir = testing::MakeTempDir();
+  const testing::TempDir tmp;
+  const std::string& dir = tmp.path();
   ASSERT_TRUE(testing::RunPython(dir, kAbsurdArraysScript));
   const std::pair<const char*, const char*> cases[] = {
       {"frombuffer_huge", "needs 8796093022208 bytes but 8 are present"},

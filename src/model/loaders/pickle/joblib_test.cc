@@ -17,15 +17,19 @@ const char* const kCompressions[] = {"none", "zlib", "gzip", "bz2", "xz", "lzma"
 class JoblibTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(testing::MakeTempDir());
+    tmp_ = new testing::TempDir();
+    dir_ = &tmp_->path();
     ASSERT_TRUE(testing::RunPython(*dir_, testing::kArraysScript));
   }
   static std::string Path(const std::string& c) {
     return *dir_ + "/arrays_joblib_" + c + ".pkl";
   }
-  static std::string* dir_;
+  static void TearDownTestSuite() { delete tmp_; }
+  static testing::TempDir* tmp_;
+  static const std::string* dir_;
 };
-std::string* JoblibTest::dir_ = nullptr;
+testing::TempDir* JoblibTest::tmp_ = nullptr;
+const std::string* JoblibTest::dir_ = nullptr;
 
 TEST_F(JoblibTest, EveryCompressionDecodesEveryArrayExactly) {
   const std::string json = ReadFile(*dir_ + "/arrays.json");
@@ -79,7 +83,8 @@ TEST_F(JoblibTest, DecompressionIsBoundedByTheBudget) {
 TEST_F(JoblibTest, ArrayLargerThanTheRemainingBytesIsRefusedBeforeAllocating) {
   // Rewrite the 'f8' wrapper's shape to (2**40,) by patching joblib's own output is brittle,
   // so build the stream with Python: a NumpyArrayWrapper announcing 2**40 doubles.
-  const std::string dir = testing::MakeTempDir();
+  const testing::TempDir tmp;
+  const std::string& dir = tmp.path();
   ASSERT_TRUE(testing::RunPython(dir, R"PY(
 import io, pickle, sys
 import numpy as np

@@ -66,12 +66,16 @@ joblib.dump(est, os.path.join(out, 'est_joblib_zlib.pkl'), compress=3)
 class SklearnPickleTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(testing::MakeTempDir());
+    tmp_ = new testing::TempDir();
+    dir_ = &tmp_->path();
     ASSERT_TRUE(testing::RunPython(*dir_, kEstimatorsScript));
   }
-  static std::string* dir_;
+  static void TearDownTestSuite() { delete tmp_; }
+  static testing::TempDir* tmp_;
+  static const std::string* dir_;
 };
-std::string* SklearnPickleTest::dir_ = nullptr;
+testing::TempDir* SklearnPickleTest::tmp_ = nullptr;
+const std::string* SklearnPickleTest::dir_ = nullptr;
 
 std::vector<double> Doubles(simdjson::dom::element e) {
   std::vector<double> out;
@@ -253,7 +257,8 @@ json.dump(manifest, open(os.path.join(out, 'manifest.json'), 'w'))
 )PY";
 
 TEST(SklearnAllowListTest, EverySupportedEstimatorLoadsAtEveryProtocol) {
-  const std::string dir = testing::MakeTempDir();
+  const testing::TempDir tmp;
+  const std::string& dir = tmp.path();
   ASSERT_TRUE(testing::RunPython(dir, kAllEstimatorsScript));
   simdjson::dom::parser parser;
   const std::string json = ReadFile(dir + "/manifest.json");

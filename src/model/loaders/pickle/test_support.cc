@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +19,11 @@ std::string MakeTempDir() {
   char* made = mkdtemp(templ.data());
   EXPECT_NE(made, nullptr);
   return templ;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
 }
 
 bool RunPython(const std::string& dir, const std::string& script) {

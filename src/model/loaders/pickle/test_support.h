@@ -9,8 +9,20 @@
 
 namespace ferry::pickle::testing {
 
-// A fresh directory under the system temp dir.
+// A fresh directory under the system temp dir, removed (with its contents) when the
+// TempDir goes out of scope.
 std::string MakeTempDir();
+class TempDir {
+ public:
+  TempDir() : path_(MakeTempDir()) {}
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 // Writes `script` to dir/gen.py and runs `/usr/bin/python3 dir/gen.py dir`; fails the
 // current test (and returns false) if it exits non-zero.
 bool RunPython(const std::string& dir, const std::string& script);

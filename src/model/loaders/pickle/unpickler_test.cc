@@ -36,13 +36,17 @@ for p in (2, 3, 4, 5):
 class UnpicklerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(testing::MakeTempDir());
+    tmp_ = new testing::TempDir();
+    dir_ = &tmp_->path();
     ASSERT_TRUE(testing::RunPython(*dir_, kContainersScript));
     ASSERT_TRUE(testing::RunPython(*dir_, testing::kArraysScript));
   }
-  static std::string* dir_;
+  static void TearDownTestSuite() { delete tmp_; }
+  static testing::TempDir* tmp_;
+  static const std::string* dir_;
 };
-std::string* UnpicklerTest::dir_ = nullptr;
+testing::TempDir* UnpicklerTest::tmp_ = nullptr;
+const std::string* UnpicklerTest::dir_ = nullptr;
 
 const Object& Must(const Object& root, std::string_view key) {
   const Object* o = root.Get(key);
