@@ -119,8 +119,10 @@ absl::StatusOr<std::string> Bunzip(absl::string_view in, int64_t max) {
 absl::StatusOr<std::string> Unxz(absl::string_view in, bool alone, int64_t max) {
   const absl::string_view name = alone ? "lzma" : "xz";
   lzma_stream ls = LZMA_STREAM_INIT;
-  const lzma_ret init = alone ? lzma_alone_decoder(&ls, UINT64_MAX)
-                              : lzma_stream_decoder(&ls, UINT64_MAX, LZMA_CONCATENATED);
+  // The header chooses the dictionary size; cap the decoder's memory (xz -9e needs 65 MiB).
+  constexpr uint64_t kDecoderMemory = uint64_t{256} << 20;
+  const lzma_ret init = alone ? lzma_alone_decoder(&ls, kDecoderMemory)
+                              : lzma_stream_decoder(&ls, kDecoderMemory, LZMA_CONCATENATED);
   if (init != LZMA_OK) return absl::InternalError("lzma: decoder initialization failed");
   std::unique_ptr<lzma_stream, void (*)(lzma_stream*)> guard(&ls, lzma_end);
   Output out(in.size(), max);
@@ -135,6 +137,9 @@ absl::StatusOr<std::string> Unxz(absl::string_view in, bool alone, int64_t max) 
     out.Advance(before - ls.avail_out);
     if (rc == LZMA_STREAM_END) break;
     if (rc == LZMA_BUF_ERROR) return Corrupt(name, "the stream ends early");
+    if (rc == LZMA_MEMLIMIT_ERROR) {
+      return Corrupt(name, "its header asks for more than 256 MiB of decoder memory");
+    }
     if (rc != LZMA_OK) return Corrupt(name, absl::StrCat("error ", static_cast<int>(rc)));
   }
   return std::move(out).Take();
@@ -170,7 +175,7 @@ Compression DetectCompression(absl::string_view b) {
   if (starts(absl::string_view("\x1f\x8b", 2))) return Compression::kGzip;
   if (starts("BZh")) return Compression::kBz2;
   if (starts(absl::string_view("\xfd" "7zXZ\x00", 6))) return Compression::kXz;
-  if (starts(absl::string_view("\x5d\x00\x00", 3))) return Compression::kLzma;
+  if (starts(absl::string_view("\x5d\x00", 2))) return Compression::kLzma;  // as joblib checks
   if (starts(absl::string_view("\x04\x22\x4d\x18", 4))) return Compression::kLz4;
   // zlib: CMF 0x78 and a header checksum divisible by 31.
   if (b.size() >= 2 && static_cast<uint8_t>(b[0]) == 0x78 &&

@@ -70,6 +70,16 @@ TEST_F(JoblibTest, CorruptCompressedStreamIsAnError) {
   ASSERT_FALSE(root.ok());
 }
 
+TEST_F(JoblibTest, LzmaHeaderAskingForAHugeDictionaryIsRefused) {
+  // .lzma header: properties 0x5d, dictionary size 0x80af0000 (~2.2 GB), unknown length.
+  std::string bytes("\x5d\x00\x00\xaf\x80\xff\xff\xff\xff\xff\xff\xff\xff", 13);
+  bytes += std::string(64, '\x80');
+  auto root = Unpickle(bytes);
+  ASSERT_FALSE(root.ok());
+  EXPECT_NE(std::string(root.status().message()).find("decoder memory"), std::string::npos)
+      << root.status();
+}
+
 TEST_F(JoblibTest, DecompressionIsBoundedByTheBudget) {
   UnpickleOptions small;
   small.max_total_bytes = 1000;
