@@ -39,10 +39,11 @@ absl::StatusOr<std::string> GunzipAll(std::string_view input, size_t size) {
   }
   size_t produced = size - z.avail_out;
   inflateEnd(&z);
-  if (rc != Z_STREAM_END && !(rc == Z_OK || rc == Z_BUF_ERROR)) {
-    return absl::InvalidArgumentError(absl::StrCat("GZIP data is corrupt (zlib code ", rc, ")"));
-  }
   if (produced != size) return SizeMismatch(Codec::kGzip, produced, size);
+  if (rc != Z_STREAM_END) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "GZIP data is corrupt or larger than the page header says (zlib code ", rc, ")"));
+  }
   return out;
 }
 

@@ -1,0 +1,354 @@
+// Values are checked and converted as they are appended (dates and timestamps parsed from
+// their text), so a row group in memory is typed, compact and ready to encode.
+#include "io/parquet/column_writer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "io/parquet/plain.h"
+#include "io/parquet/rle.h"
+#include "io/parquet/status_macros.h"
+
+namespace ferry::parquet {
+namespace {
+
+constexpr size_t kMaxPageRows = 1u << 20;
+constexpr size_t kMaxStatisticsBytes = 4096;
+
+std::string Quoted(const Value& v) {
+  return v.is_string() ? absl::StrCat("'", v.as_string(), "'") : v.ToString();
+}
+
+}  // namespace
+
+ColumnWriter::ColumnWriter(ColumnSpec spec, ColumnWriteOptions options)
+    : spec_(std::move(spec)),
+      options_(options),
+      use_dictionary_(spec_.type == ColumnType::kString) {}
+
+PhysicalType ColumnWriter::physical() const {
+  switch (spec_.type) {
+    case ColumnType::kInt64:
+    case ColumnType::kTimestamp: return PhysicalType::kInt64;
+    case ColumnType::kDouble: return PhysicalType::kDouble;
+    case ColumnType::kString: return PhysicalType::kByteArray;
+    case ColumnType::kBool: return PhysicalType::kBoolean;
+    case ColumnType::kDate: return PhysicalType::kInt32;
+  }
+  return PhysicalType::kByteArray;
+}
+
+SchemaElement ColumnWriter::Schema() const {
+  SchemaElement e;
+  e.type = physical();
+  e.repetition = spec_.nullable ? 1 : 0;
+  e.name = spec_.name;
+  using K = LogicalType::Kind;
+  if (spec_.type == ColumnType::kString) {
+    e.converted_type = converted::kUtf8;
+    e.logical_type.kind = K::kString;
+  } else if (spec_.type == ColumnType::kDate) {
+    e.converted_type = converted::kDate;
+    e.logical_type.kind = K::kDate;
+  } else if (spec_.type == ColumnType::kTimestamp) {
+    e.converted_type = converted::kTimestampMicros;
+    e.logical_type.kind = K::kTimestamp;
+    e.logical_type.unit = TimeUnit::kMicros;
+    e.logical_type.adjusted_to_utc = false;
+  }
+  return e;
+}
+
+absl::Status ColumnWriter::Append(const Value& v) {
+  if (v.is_null()) {
+    if (!spec_.nullable) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column '", spec_.name, "' is not nullable but the value is null"));
+    }
+    defs_.push_back(0);
+    return absl::OkStatus();
+  }
+  auto wrong = [&](std::string_view expected) {
+    return absl::InvalidArgumentError(absl::StrCat("column '", spec_.name, "' (",
+                                                   ColumnTypeName(spec_.type), "): ", Quoted(v),
+                                                   " is not ", Sv(expected)));
+  };
+  switch (spec_.type) {
+    case ColumnType::kInt64:
+      if (v.kind() == Value::Kind::kInt) {
+        ints_.push_back(v.as_int());
+      } else if (v.kind() == Value::Kind::kFloat && std::trunc(v.as_float()) == v.as_float() &&
+                 std::fabs(v.as_float()) < 9.2e18) {
+        ints_.push_back(static_cast<int64_t>(v.as_float()));
+      } else {
+        return wrong("an integer");
+      }
+      bytes_ += 8;
+      break;
+    case ColumnType::kDouble: {
+      auto d = v.kind() == Value::Kind::kBool ? std::nullopt : v.ToDouble();
+      if (!d) return wrong("a number");
+      doubles_.push_back(*d);
+      bytes_ += 8;
+      break;
+    }
+    case ColumnType::kBool:
+      if (v.kind() == Value::Kind::kBool) {
+        ints_.push_back(v.as_bool() ? 1 : 0);
+      } else if (v.kind() == Value::Kind::kInt && (v.as_int() == 0 || v.as_int() == 1)) {
+        ints_.push_back(v.as_int());
+      } else {
+        return wrong("a boolean");
+      }
+      bytes_ += 1;
+      break;
+    case ColumnType::kDate: {
+      int64_t days = 0;
+      if (!v.is_string() || !ParseDate(v.as_string(), &days) || days < INT32_MIN ||
+          days > INT32_MAX) {
+        return wrong("a date (YYYY-MM-DD)");
+      }
+      ints_.push_back(days);
+      bytes_ += 4;
+      break;
+    }
+    case ColumnType::kTimestamp: {
+      int64_t micros = 0;
+      if (!v.is_string() || !ParseTimestampMicros(v.as_string(), &micros)) {
+        return wrong("a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])");
+      }
+      ints_.push_back(micros);
+      bytes_ += 8;
+      break;
+    }
+    case ColumnType::kString: {
+      std::string text = v.is_string() ? v.as_string() : v.ToString();
+      bytes_ += text.size() + 4;
+      if (use_dictionary_) {
+        auto [it, added] = dictionary_index_.try_emplace(text, dictionary_.size());
+        if (added) {
+          dictionary_bytes_ += text.size() + 4;
+          dictionary_.push_back(text);
+        }
+        indices_.push_back(it->second);
+        if (dictionary_bytes_ > options_.dictionary_max_bytes) AbandonDictionary();
+      } else {
+        strings_.push_back(std::move(text));
+      }
+      break;
+    }
+  }
+  defs_.push_back(1);
+  return absl::OkStatus();
+}
+
+void ColumnWriter::AbandonDictionary() {
+  use_dictionary_ = false;
+  strings_.reserve(strings_.size() + indices_.size());
+  for (uint32_t i : indices_) strings_.push_back(dictionary_[i]);
+  indices_.clear();
+  dictionary_.clear();
+  dictionary_index_.clear();
+  dictionary_bytes_ = 0;
+}
+
+void ColumnWriter::Truncate(size_t rows) {
+  if (rows >= defs_.size()) return;
+  size_t drop = 0;
+  for (size_t i = rows; i < defs_.size(); ++i) drop += defs_[i];
+  bytes_ = defs_.empty() ? 0 : bytes_ * rows / defs_.size();
+  defs_.resize(rows);
+  auto shrink = [drop](auto& v) { v.resize(v.size() - std::min(drop, v.size())); };
+  if (spec_.type == ColumnType::kDouble) shrink(doubles_);
+  else if (spec_.type != ColumnType::kString) shrink(ints_);
+  else if (use_dictionary_) shrink(indices_);
+  else shrink(strings_);
+}
+
+std::string ColumnWriter::EncodeValues(size_t begin, size_t end, bool dictionary) const {
+  std::string out;
+  if (dictionary) {
+    int width = std::max(1, BitWidthOf(dictionary_.size() - 1));
+    out.push_back(static_cast<char>(width));
+    std::vector<uint32_t> slice(indices_.begin() + begin, indices_.begin() + end);
+    EncodeRleBitPacked(slice, width, &out);
+    return out;
+  }
+  for (size_t i = begin; i < end; ++i) {
+    switch (spec_.type) {
+      case ColumnType::kInt64:
+      case ColumnType::kTimestamp: AppendPlainInt64(ints_[i], &out); break;
+      case ColumnType::kDate: AppendPlainInt32(static_cast<int32_t>(ints_[i]), &out); break;
+      case ColumnType::kDouble: AppendPlainDouble(doubles_[i], &out); break;
+      case ColumnType::kString: AppendPlainByteArray(strings_[i], &out); break;
+      case ColumnType::kBool: break;
+    }
+  }
+  if (spec_.type == ColumnType::kBool) {
+    std::vector<bool> bits(ints_.begin() + begin, ints_.begin() + end);
+    AppendPlainBooleans(bits, &out);
+  }
+  return out;
+}
+
+Statistics ColumnWriter::ComputeStatistics() const {
+  Statistics s;
+  int64_t nulls = 0;
+  for (uint8_t d : defs_) nulls += d == 0;
+  s.null_count = nulls;
+  std::string min, max;
+  switch (spec_.type) {
+    case ColumnType::kInt64:
+    case ColumnType::kTimestamp:
+    case ColumnType::kDate:
+    case ColumnType::kBool: {
+      if (ints_.empty()) return s;
+      auto [lo, hi] = std::minmax_element(ints_.begin(), ints_.end());
+      if (spec_.type == ColumnType::kDate) {
+        AppendPlainInt32(static_cast<int32_t>(*lo), &min);
+        AppendPlainInt32(static_cast<int32_t>(*hi), &max);
+      } else if (spec_.type == ColumnType::kBool) {
+        min.push_back(static_cast<char>(*lo));
+        max.push_back(static_cast<char>(*hi));
+      } else {
+        AppendPlainInt64(*lo, &min);
+        AppendPlainInt64(*hi, &max);
+      }
+      break;
+    }
+    case ColumnType::kDouble: {
+      bool any = false;
+      double lo = 0, hi = 0;
+      for (double d : doubles_) {
+        if (std::isnan(d)) continue;
+        if (!any || d < lo) lo = d;
+        if (!any || d > hi) hi = d;
+        any = true;
+      }
+      if (!any) return s;
+      // Zeros: the minimum is written as -0.0 and the maximum as +0.0.
+      if (lo == 0) lo = -0.0;
+      if (hi == 0) hi = 0.0;
+      AppendPlainDouble(lo, &min);
+      AppendPlainDouble(hi, &max);
+      break;
+    }
+    case ColumnType::kString: {
+      const std::string* lo = nullptr;
+      const std::string* hi = nullptr;
+      auto visit = [&](const std::string& v) {
+        if (lo == nullptr || v < *lo) lo = &v;
+        if (hi == nullptr || v > *hi) hi = &v;
+      };
+      if (use_dictionary_) {
+        for (uint32_t i : indices_) visit(dictionary_[i]);
+      } else {
+        for (const auto& v : strings_) visit(v);
+      }
+      if (lo == nullptr || lo->size() > kMaxStatisticsBytes || hi->size() > kMaxStatisticsBytes) {
+        return s;
+      }
+      s.min_value = *lo;
+      s.max_value = *hi;
+      return s;  // byte arrays: unsigned order, so no deprecated signed min/max
+    }
+  }
+  s.min_value = min;
+  s.max_value = max;
+  s.min = min;
+  s.max = max;
+  return s;
+}
+
+absl::Status ColumnWriter::WritePage(PageHeader header, const std::string& body,
+                                     std::string* out, int64_t* uncompressed_total) {
+  auto compressed = Compress(options_.codec, body, options_.level);
+  if (!compressed.ok()) return compressed.status();
+  if (body.size() > INT32_MAX || compressed->size() > INT32_MAX) {
+    return absl::InvalidArgumentError("page larger than 2 GiB; lower page_bytes");
+  }
+  header.uncompressed_page_size = static_cast<int32_t>(body.size());
+  header.compressed_page_size = static_cast<int32_t>(compressed->size());
+  CompactWriter w;
+  SerializePageHeader(header, &w);
+  out->append(w.bytes());
+  out->append(*compressed);
+  *uncompressed_total += static_cast<int64_t>(w.bytes().size() + body.size());
+  return absl::OkStatus();
+}
+
+absl::Status ColumnWriter::Flush(int64_t file_offset, std::string* out, ColumnChunk* chunk) {
+  const size_t start = out->size();
+  ColumnMetaData m;
+  m.type = physical();
+  m.path_in_schema = {spec_.name};
+  m.codec = static_cast<int32_t>(options_.codec);
+  m.num_values = static_cast<int64_t>(defs_.size());
+  int64_t uncompressed = 0;
+  // Dictionary only when it pays: at most half as many entries as values.
+  const bool dictionary = use_dictionary_ && !dictionary_.empty() &&
+                          dictionary_.size() * 2 <= indices_.size();
+  if (use_dictionary_ && !dictionary) AbandonDictionary();
+  if (dictionary) {
+    m.dictionary_page_offset = file_offset;
+    std::string body;
+    for (const std::string& s : dictionary_) AppendPlainByteArray(s, &body);
+    PageHeader h;
+    h.type = PageType::kDictionaryPage;
+    h.dictionary_page.emplace().num_values = static_cast<int32_t>(dictionary_.size());
+    h.dictionary_page->encoding = Encoding::kPlain;
+    PQ_RETURN_IF_ERROR(WritePage(std::move(h), body, out, &uncompressed));
+  }
+  m.data_page_offset = file_offset + static_cast<int64_t>(out->size() - start);
+  // Data pages of about page_bytes each.
+  size_t row = 0, value = 0;
+  do {
+    size_t first_row = row, first_value = value, estimate = 0;
+    while (row < defs_.size() && estimate < options_.page_bytes && row - first_row < kMaxPageRows) {
+      if (defs_[row]) {
+        if (dictionary) estimate += 2;
+        else if (spec_.type == ColumnType::kString) estimate += strings_[value].size() + 4;
+        else estimate += 8;
+        ++value;
+      }
+      ++row;
+    }
+    std::string body;
+    if (spec_.nullable) {
+      std::vector<uint32_t> levels(defs_.begin() + first_row, defs_.begin() + row);
+      std::string encoded;
+      EncodeRleBitPacked(levels, 1, &encoded);
+      AppendPlainInt32(static_cast<int32_t>(encoded.size()), &body);
+      body.append(encoded);
+    }
+    body.append(EncodeValues(first_value, value, dictionary));
+    PageHeader h;
+    h.type = PageType::kDataPage;
+    DataPageHeader& d = h.data_page.emplace();
+    d.num_values = static_cast<int32_t>(row - first_row);
+    d.encoding = dictionary ? Encoding::kRleDictionary : Encoding::kPlain;
+    PQ_RETURN_IF_ERROR(WritePage(std::move(h), body, out, &uncompressed));
+  } while (row < defs_.size());
+  m.encodings = {Encoding::kRle, dictionary ? Encoding::kRleDictionary : Encoding::kPlain};
+  if (dictionary) m.encodings.insert(m.encodings.begin(), Encoding::kPlain);
+  m.total_uncompressed_size = uncompressed;
+  m.total_compressed_size = static_cast<int64_t>(out->size() - start);
+  if (options_.statistics) m.statistics = ComputeStatistics();
+  chunk->file_offset = m.dictionary_page_offset.value_or(m.data_page_offset);
+  chunk->meta_data = std::move(m);
+  // Reset for the next row group; strings go back to trying a dictionary.
+  defs_.clear();
+  ints_.clear();
+  doubles_.clear();
+  strings_.clear();
+  indices_.clear();
+  dictionary_.clear();
+  dictionary_index_.clear();
+  dictionary_bytes_ = 0;
+  bytes_ = 0;
+  use_dictionary_ = spec_.type == ColumnType::kString;
+  return absl::OkStatus();
+}
+
+}  // namespace ferry::parquet
