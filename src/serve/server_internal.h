@@ -1,0 +1,51 @@
+// Internal to server.cc and session.cc: the Boost.Beast/Asio pieces. One Worker per event
+// loop; a Worker's sessions are touched only on its own loop's thread.
+#ifndef FERRY_SERVE_SERVER_INTERNAL_H_
+#define FERRY_SERVE_SERVER_INTERNAL_H_
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "serve/access_log.h"
+#include "serve/server.h"
+
+namespace ferry::serve::internal {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Closes the connection when no request is being read or answered (drain).
+  virtual void CloseIfIdle() = 0;
+};
+
+struct Worker {
+  net::io_context ioc{1};
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::vector<std::weak_ptr<SessionBase>> sessions;
+  size_t prune_at = 64;
+};
+
+// What every session reads; owned by the server.
+struct Shared {
+  ServerOptions options;
+  ServerState* state = nullptr;
+  std::unique_ptr<net::ssl::context> tls;  // null: plain HTTP
+  std::unique_ptr<AccessLog> access_log;   // null: no access log
+  std::atomic<bool> draining{false};
+  std::atomic<int64_t> open_sessions{0};
+};
+
+// Takes over an accepted connection (refusing it when max_connections are open).
+void StartSession(tcp::socket socket, Worker& worker, Shared& shared);
+
+}  // namespace ferry::serve::internal
+
+#endif  // FERRY_SERVE_SERVER_INTERNAL_H_
