@@ -156,9 +156,12 @@ constexpr AllowedGlobal kAllowed[] = {
     {"sklearn.ensemble._hist_gradient_boosting.loss", "LeastAbsoluteDeviation", GlobalRole::kClass},
     {"sklearn.ensemble._hist_gradient_boosting.loss", "Poisson", GlobalRole::kClass},
     {"sklearn.ensemble._hist_gradient_boosting.loss", "BinaryCrossEntropy", GlobalRole::kClass},
-    {"sklearn.ensemble._hist_gradient_boosting.loss", "CategoricalCrossEntropy", GlobalRole::kClass},
-    {"sklearn.ensemble._hist_gradient_boosting.gradient_boosting", "HistGradientBoostingClassifier", GlobalRole::kClass},
-    {"sklearn.ensemble._hist_gradient_boosting.gradient_boosting", "HistGradientBoostingRegressor", GlobalRole::kClass},
+    {"sklearn.ensemble._hist_gradient_boosting.loss", "CategoricalCrossEntropy",
+     GlobalRole::kClass},
+    {"sklearn.ensemble._hist_gradient_boosting.gradient_boosting", "HistGradientBoostingClassifier",
+     GlobalRole::kClass},
+    {"sklearn.ensemble._hist_gradient_boosting.gradient_boosting", "HistGradientBoostingRegressor",
+     GlobalRole::kClass},
     {"sklearn.ensemble._hist_gradient_boosting.predictor", "TreePredictor", GlobalRole::kClass},
     {"sklearn.ensemble._hist_gradient_boosting.binning", "_BinMapper", GlobalRole::kClass},
     {"sklearn.dummy", "DummyClassifier", GlobalRole::kClass},
@@ -199,8 +202,9 @@ std::string RefusalReason(absl::string_view module, absl::string_view name) {
                         "models, trees, forests, gradient boosting, dummy estimators, Pipeline, "
                         "ColumnTransformer and common preprocessing transformers)");
   }
-  return absl::StrCat("ferry only constructs known scikit-learn and numpy classes; the file may "
-                      "be malicious or use an unsupported class");
+  return absl::StrCat(
+      "ferry only constructs known scikit-learn and numpy classes; the file may "
+      "be malicious or use an unsupported class");
 }
 
 }  // namespace ferry::pickle

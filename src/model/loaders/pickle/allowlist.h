@@ -7,24 +7,25 @@
 
 #include <cstdint>
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace ferry::pickle {
 
 enum class GlobalRole : uint8_t {
-  kClass,              // REDUCE / NEWOBJ record an instance; BUILD sets its state
-  kFunction,           // REDUCE records the call as an instance named after the function
-  kValueOnly,          // a type used as a value (numpy.float64, builtins.object): not callable
-  kNumpyReconstruct,   // numpy.core.multiarray._reconstruct: empty array awaiting BUILD
-  kNumpyDtype,         // numpy.dtype: dtype from a type string, refined by BUILD
-  kNumpyScalar,        // numpy.core.multiarray.scalar(dtype, bytes): 0-d array
-  kNumpyFromBuffer,    // numpy.core.numeric._frombuffer(buf, dtype, shape, order)
-  kCodecsEncode,       // _codecs.encode(str, 'latin1') -> bytes (protocol 2)
-  kBytes,              // builtins.bytes(...) (protocol 2 empty bytes)
-  kBytearray,          // builtins.bytearray(...)
-  kSet,                // builtins.set(list)
-  kFrozenset,          // builtins.frozenset(list)
-  kOrderedDict,        // collections.OrderedDict: a dict
+  kClass,                 // REDUCE / NEWOBJ record an instance; BUILD sets its state
+  kFunction,              // REDUCE records the call as an instance named after the function
+  kValueOnly,             // a type used as a value (numpy.float64, builtins.object): not callable
+  kNumpyReconstruct,      // numpy.core.multiarray._reconstruct: empty array awaiting BUILD
+  kNumpyDtype,            // numpy.dtype: dtype from a type string, refined by BUILD
+  kNumpyScalar,           // numpy.core.multiarray.scalar(dtype, bytes): 0-d array
+  kNumpyFromBuffer,       // numpy.core.numeric._frombuffer(buf, dtype, shape, order)
+  kCodecsEncode,          // _codecs.encode(str, 'latin1') -> bytes (protocol 2)
+  kBytes,                 // builtins.bytes(...) (protocol 2 empty bytes)
+  kBytearray,             // builtins.bytearray(...)
+  kSet,                   // builtins.set(list)
+  kFrozenset,             // builtins.frozenset(list)
+  kOrderedDict,           // collections.OrderedDict: a dict
   kCopyregReconstructor,  // copyreg._reconstructor(cls, object, None): instance of cls
   kJoblibArrayWrapper,    // joblib's NumpyArrayWrapper: array bytes follow its BUILD
 };

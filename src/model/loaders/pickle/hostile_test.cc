@@ -58,8 +58,8 @@ TEST(HostileTest, MaliciousGlobalsAreRefusedByNameAndNothingRuns) {
   const std::string& dir = tmp.path();
   ASSERT_TRUE(testing::RunPython(dir, kMaliciousScript));
   const std::pair<const char*, const char*> cases[] = {
-      {"os_system", "'posix.system'"},  {"open", "'io.open'"},
-      {"eval", "'builtins.eval'"},      {"popen", "'subprocess.Popen'"},
+      {"os_system", "'posix.system'"},   {"open", "'io.open'"},
+      {"eval", "'builtins.eval'"},       {"popen", "'subprocess.Popen'"},
       {"getattr", "'builtins.getattr'"}, {"exec", "'builtins.exec'"},
       {"nested", "'posix.system'"}};
   for (const auto& [name, global] : cases) {
@@ -81,8 +81,9 @@ TEST(HostileTest, MaliciousGlobalsAreRefusedByNameAndNothingRuns) {
   EXPECT_FALSE(testing::FileExists(dir + "/pwned"));
   auto svc = UnpickleFile(dir + "/svc.pkl", nullptr);
   ASSERT_FALSE(svc.ok());
-  EXPECT_NE(std::string(svc.status().message()).find("sklearn.svm._classes.SVC' is a scikit-learn class"),
-            std::string::npos)
+  EXPECT_NE(
+      std::string(svc.status().message()).find("sklearn.svm._classes.SVC' is a scikit-learn class"),
+      std::string::npos)
       << svc.status();
 }
 
@@ -119,7 +120,9 @@ TEST(HostileTest, WrongMagicAndOldProtocols) {
 TEST(HostileTest, MemoStackAndMarkAbuse) {
   ExpectError(B("\x80\x04h\x05."), "memo entry 5");
   ExpectError(B("\x80\x04j\xff\xff\xff\x7f."), "memo entry 2147483647");
-  ExpectError(B("\x80\x04" "a."), "stack underflow");
+  ExpectError(B("\x80\x04"
+                "a."),
+              "stack underflow");
   ExpectError(B("\x80\x04."), "stack underflow");
   ExpectError(B("\x80\x04N\x86."), "stack underflow");
   ExpectError(B("\x80\x04Nt."), "expects a MARK");
@@ -142,9 +145,8 @@ TEST(HostileTest, HugeLengthPrefixesAreCheckedAgainstTheBytesPresent) {
   ExpectError(B("\x80\x04\x8b\xff\xff\xff\xff."), "negative byte count");
   UnpickleOptions small;
   small.max_total_bytes = 500;
-  auto root = Unpickle(B("\x80\x04\x8e\xe8\x03\x00\x00\x00\x00\x00\x00") + std::string(1000, 'x') +
-                           ".",
-                       small);
+  auto root = Unpickle(
+      B("\x80\x04\x8e\xe8\x03\x00\x00\x00\x00\x00\x00") + std::string(1000, 'x') + ".", small);
   ASSERT_FALSE(root.ok());
   EXPECT_EQ(root.status().code(), absl::StatusCode::kResourceExhausted);
 }
@@ -165,8 +167,12 @@ TEST(HostileTest, IntegersBeyond64BitsAreRefused) {
 }
 
 TEST(HostileTest, CyclesAreRefused) {
-  ExpectError(B("\x80\x04]\x94h\x00" "a."), "contain itself");
-  ExpectError(B("\x80\x04]\x94]h\x00" "aa."), "self-referencing");
+  ExpectError(B("\x80\x04]\x94h\x00"
+                "a."),
+              "contain itself");
+  ExpectError(B("\x80\x04]\x94]h\x00"
+                "aa."),
+              "self-referencing");
   ExpectError(B("\x80\x04}\x94(Nh\x00u."), "contain itself");
 }
 
@@ -179,8 +185,8 @@ TEST(HostileTest, DeepNestingIsLimitedAndDeepGraphsAreFreedIteratively) {
   auto root = Unpickle(tuples, deep);  // a million nested 1-tuples, destroyed without recursion
   ASSERT_TRUE(root.ok()) << root.status();
   EXPECT_FALSE((*root)->DebugString(1000000).empty());
-  const std::string lists = B("\x80\x04") + std::string(300000, ']') + std::string(299999, 'a') +
-                            ".";
+  const std::string lists =
+      B("\x80\x04") + std::string(300000, ']') + std::string(299999, 'a') + ".";
   auto nested = Unpickle(lists, deep);
   ASSERT_TRUE(nested.ok()) << nested.status();
 }

@@ -45,14 +45,13 @@ class Output {
 };
 
 absl::Status TooBig(absl::string_view name, int64_t max) {
-  return absl::ResourceExhaustedError(absl::StrCat(
-      "joblib (", name, "): the file expands beyond ", max,
-      " bytes (UnpickleOptions::max_total_bytes); it may be a decompression bomb"));
+  return absl::ResourceExhaustedError(
+      absl::StrCat("joblib (", name, "): the file expands beyond ", max,
+                   " bytes (UnpickleOptions::max_total_bytes); it may be a decompression bomb"));
 }
 absl::Status Corrupt(absl::string_view name, absl::string_view detail) {
   return absl::InvalidArgumentError(
-      absl::StrCat("joblib (", name, "): the compressed stream is corrupt or truncated: ",
-                   detail));
+      absl::StrCat("joblib (", name, "): the compressed stream is corrupt or truncated: ", detail));
 }
 
 absl::StatusOr<std::string> Inflate(absl::string_view in, bool gzip, int64_t max) {
@@ -157,8 +156,7 @@ absl::StatusOr<std::string> Unlz4(absl::string_view in, int64_t max) {
     if (!out.Grow()) return TooBig("lz4", max);
     size_t dst = out.avail();
     size_t src = in.size() - consumed;
-    const size_t hint = LZ4F_decompress(ctx, out.next(), &dst, in.data() + consumed, &src,
-                                        nullptr);
+    const size_t hint = LZ4F_decompress(ctx, out.next(), &dst, in.data() + consumed, &src, nullptr);
     if (LZ4F_isError(hint)) return Corrupt("lz4", LZ4F_getErrorName(hint));
     consumed += src;
     out.Advance(dst);
@@ -174,7 +172,10 @@ Compression DetectCompression(absl::string_view b) {
   auto starts = [&](absl::string_view magic) { return absl::StartsWith(b, magic); };
   if (starts(absl::string_view("\x1f\x8b", 2))) return Compression::kGzip;
   if (starts("BZh")) return Compression::kBz2;
-  if (starts(absl::string_view("\xfd" "7zXZ\x00", 6))) return Compression::kXz;
+  if (starts(absl::string_view("\xfd"
+                               "7zXZ\x00",
+                               6)))
+    return Compression::kXz;
   if (starts(absl::string_view("\x5d\x00", 2))) return Compression::kLzma;  // as joblib checks
   if (starts(absl::string_view("\x04\x22\x4d\x18", 4))) return Compression::kLz4;
   // zlib: CMF 0x78 and a header checksum divisible by 31.
@@ -187,27 +188,40 @@ Compression DetectCompression(absl::string_view b) {
 
 absl::string_view CompressionName(Compression c) {
   switch (c) {
-    case Compression::kNone: return "none";
-    case Compression::kZlib: return "zlib";
-    case Compression::kGzip: return "gzip";
-    case Compression::kBz2: return "bz2";
-    case Compression::kXz: return "xz";
-    case Compression::kLzma: return "lzma";
-    case Compression::kLz4: return "lz4";
+    case Compression::kNone:
+      return "none";
+    case Compression::kZlib:
+      return "zlib";
+    case Compression::kGzip:
+      return "gzip";
+    case Compression::kBz2:
+      return "bz2";
+    case Compression::kXz:
+      return "xz";
+    case Compression::kLzma:
+      return "lzma";
+    case Compression::kLz4:
+      return "lz4";
   }
   return "?";
 }
 
-absl::StatusOr<std::string> Decompress(absl::string_view bytes, Compression c,
-                                       int64_t max_output) {
+absl::StatusOr<std::string> Decompress(absl::string_view bytes, Compression c, int64_t max_output) {
   switch (c) {
-    case Compression::kZlib: return Inflate(bytes, false, max_output);
-    case Compression::kGzip: return Inflate(bytes, true, max_output);
-    case Compression::kBz2: return Bunzip(bytes, max_output);
-    case Compression::kXz: return Unxz(bytes, false, max_output);
-    case Compression::kLzma: return Unxz(bytes, true, max_output);
-    case Compression::kLz4: return Unlz4(bytes, max_output);
-    case Compression::kNone: return std::string(bytes);
+    case Compression::kZlib:
+      return Inflate(bytes, false, max_output);
+    case Compression::kGzip:
+      return Inflate(bytes, true, max_output);
+    case Compression::kBz2:
+      return Bunzip(bytes, max_output);
+    case Compression::kXz:
+      return Unxz(bytes, false, max_output);
+    case Compression::kLzma:
+      return Unxz(bytes, true, max_output);
+    case Compression::kLz4:
+      return Unlz4(bytes, max_output);
+    case Compression::kNone:
+      return std::string(bytes);
   }
   return absl::InternalError("unknown compression");
 }

@@ -6,9 +6,9 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace ferry::pickle {
 
@@ -20,8 +20,7 @@ absl::string_view CompressionName(Compression c);  // "zlib", "gzip", ...
 
 // The decompressed bytes; an error if the stream is corrupt or truncated, or would expand
 // beyond max_output bytes.
-absl::StatusOr<std::string> Decompress(absl::string_view bytes, Compression c,
-                                       int64_t max_output);
+absl::StatusOr<std::string> Decompress(absl::string_view bytes, Compression c, int64_t max_output);
 
 }  // namespace ferry::pickle
 

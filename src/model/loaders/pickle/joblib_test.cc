@@ -21,9 +21,7 @@ class JoblibTest : public ::testing::Test {
     dir_ = &tmp_->path();
     ASSERT_TRUE(testing::RunPython(*dir_, testing::kArraysScript));
   }
-  static std::string Path(const std::string& c) {
-    return *dir_ + "/arrays_joblib_" + c + ".pkl";
-  }
+  static std::string Path(const std::string& c) { return *dir_ + "/arrays_joblib_" + c + ".pkl"; }
   static void TearDownTestSuite() { delete tmp_; }
   static testing::TempDir* tmp_;
   static const std::string* dir_;

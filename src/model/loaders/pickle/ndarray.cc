@@ -58,8 +58,8 @@ int64_t NdArray::GetInt(int64_t i) const {
 namespace {
 
 absl::Status NotNumeric(const Dtype& dtype, absl::string_view wanted) {
-  return absl::InvalidArgumentError(absl::StrCat("expected a ", wanted, " array, got dtype ",
-                                                 dtype.ToString()));
+  return absl::InvalidArgumentError(
+      absl::StrCat("expected a ", wanted, " array, got dtype ", dtype.ToString()));
 }
 
 }  // namespace
@@ -90,9 +90,9 @@ absl::StatusOr<std::vector<std::string>> NdArray::ToStrings() const {
     for (int64_t i = 0; i < n; ++i) {
       const Object* o = objects[static_cast<size_t>(i)].get();
       if (o == nullptr || o->kind != Object::Kind::kString) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("expected an array of str, element ", i, " is ",
-                         o ? o->Describe() : std::string("missing")));
+        return absl::InvalidArgumentError(absl::StrCat("expected an array of str, element ", i,
+                                                       " is ",
+                                                       o ? o->Describe() : std::string("missing")));
       }
       out.push_back(o->str);
     }
@@ -125,16 +125,15 @@ absl::StatusOr<const Dtype::Field*> CheckField(const NdArray& a, int64_t r,
     std::vector<absl::string_view> names;
     for (const auto& g : a.dtype.fields) names.push_back(g.name);
     return absl::InvalidArgumentError(absl::StrCat("structured array has no field '", field,
-                                                   "' (fields: ", absl::StrJoin(names, ", "),
-                                                   ")"));
+                                                   "' (fields: ", absl::StrJoin(names, ", "), ")"));
   }
   if (r < 0 || r >= a.size()) {
     return absl::OutOfRangeError(
         absl::StrCat("record ", r, " is out of range for an array of ", a.size(), " records"));
   }
   if (!f->type || !IsNumericScalar(*f->type)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "field '", field, "' has non-numeric dtype ", f->type ? f->type->ToString() : "?"));
+    return absl::InvalidArgumentError(absl::StrCat("field '", field, "' has non-numeric dtype ",
+                                                   f->type ? f->type->ToString() : "?"));
   }
   return f;
 }
@@ -151,9 +150,8 @@ absl::StatusOr<int64_t> NdArray::FieldInt(int64_t r, std::string_view field) con
   auto f = CheckField(*this, r, Sv(field));
   if (!f.ok()) return f.status();
   if (!IsIntegerScalar(*(*f)->type)) {
-    return absl::InvalidArgumentError(absl::StrCat("field '", Sv(field), "' has dtype ",
-                                                   (*f)->type->ToString(),
-                                                   ", expected an integer"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "field '", Sv(field), "' has dtype ", (*f)->type->ToString(), ", expected an integer"));
   }
   return ScalarAsInt(data.data() + r * dtype.itemsize + (*f)->offset, *(*f)->type);
 }

@@ -36,10 +36,21 @@ void SwapElement(const Dtype& d, char* p) {
   }
   if (!d.big_endian || d.itemsize <= 1) return;
   switch (d.kind) {
-    case 'U': SwapEachElement(p, static_cast<size_t>(d.itemsize / 4), 4); break;
-    case 'c': SwapEachElement(p, 2, d.itemsize / 2); break;
-    case 'f': case 'i': case 'u': case 'M': case 'm': SwapEachElement(p, 1, d.itemsize); break;
-    default: break;  // bytes, void: no byte order
+    case 'U':
+      SwapEachElement(p, static_cast<size_t>(d.itemsize / 4), 4);
+      break;
+    case 'c':
+      SwapEachElement(p, 2, d.itemsize / 2);
+      break;
+    case 'f':
+    case 'i':
+    case 'u':
+    case 'M':
+    case 'm':
+      SwapEachElement(p, 1, d.itemsize);
+      break;
+    default:
+      break;  // bytes, void: no byte order
   }
 }
 
@@ -103,14 +114,32 @@ absl::StatusOr<std::shared_ptr<Dtype>> DtypeFromTypeString(absl::string_view typ
     }
   }
   switch (kind) {
-    case '?': kind = 'b'; n = 1; break;
-    case 'b': if (n != 1 && n != -1) return Bad(absl::StrCat("bad bool dtype '", type, "'"));
-              n = 1; break;
-    case 'O': n = 8; break;
-    case 'M': case 'm': n = 8; break;
-    case 'U': n = n < 0 ? 0 : n * 4; break;
-    case 'S': case 'V': n = n < 0 ? 0 : n; break;
-    case 'f': case 'i': case 'u': case 'c':
+    case '?':
+      kind = 'b';
+      n = 1;
+      break;
+    case 'b':
+      if (n != 1 && n != -1) return Bad(absl::StrCat("bad bool dtype '", type, "'"));
+      n = 1;
+      break;
+    case 'O':
+      n = 8;
+      break;
+    case 'M':
+    case 'm':
+      n = 8;
+      break;
+    case 'U':
+      n = n < 0 ? 0 : n * 4;
+      break;
+    case 'S':
+    case 'V':
+      n = n < 0 ? 0 : n;
+      break;
+    case 'f':
+    case 'i':
+    case 'u':
+    case 'c':
       if (n <= 0) return Bad(absl::StrCat("numpy dtype string '", type, "' lacks a size"));
       break;
     default:
@@ -126,8 +155,8 @@ absl::StatusOr<std::shared_ptr<Dtype>> DtypeFromTypeString(absl::string_view typ
 
 absl::Status ApplyDtypeState(const Object& state, Dtype* dtype) {
   if (state.kind != Kind::kTuple || (state.items.size() != 8 && state.items.size() != 9)) {
-    return Bad(absl::StrCat("numpy dtype state must be a tuple of 8 or 9 items, got ",
-                            state.Describe()));
+    return Bad(
+        absl::StrCat("numpy dtype state must be a tuple of 8 or 9 items, got ", state.Describe()));
   }
   const auto& it = state.items;
   auto version = it[0]->AsInt("dtype state version");
@@ -169,10 +198,10 @@ absl::Status ApplyDtypeState(const Object& state, Dtype* dtype) {
       return Bad(absl::StrCat("numpy dtype field '", name->str, "' is named but not described"));
     }
     const Object& desc = *f->second;
-    if (desc.kind != Kind::kTuple || desc.items.size() < 2 ||
-        desc.items[0]->kind != Kind::kDtype || !desc.items[0]->dtype) {
-      return Bad(absl::StrCat("numpy dtype field '", name->str,
-                              "' must be described by (dtype, offset)"));
+    if (desc.kind != Kind::kTuple || desc.items.size() < 2 || desc.items[0]->kind != Kind::kDtype ||
+        !desc.items[0]->dtype) {
+      return Bad(
+          absl::StrCat("numpy dtype field '", name->str, "' must be described by (dtype, offset)"));
     }
     auto offset = desc.items[1]->AsInt(absl::StrCat("offset of field '", name->str, "'"));
     if (!offset.ok()) return offset.status();
@@ -183,8 +212,8 @@ absl::Status ApplyDtypeState(const Object& state, Dtype* dtype) {
                               " does not fit in the record size ", dtype->itemsize));
     }
     if (type->nesting + 1 > kMaxDtypeNesting) {
-      return Bad(absl::StrCat("numpy dtype nests structured fields deeper than ",
-                              kMaxDtypeNesting, " levels"));
+      return Bad(absl::StrCat("numpy dtype nests structured fields deeper than ", kMaxDtypeNesting,
+                              " levels"));
     }
     dtype->nesting = std::max(dtype->nesting, type->nesting + (type->fields.empty() ? 0 : 1));
     dtype->fields.push_back({name->str, std::move(type), static_cast<int32_t>(*offset)});
@@ -253,9 +282,8 @@ absl::StatusOr<std::shared_ptr<NdArray>> ArrayFromBytes(const Dtype& dtype,
   auto nbytes = ArrayByteSize(dtype, shape);
   if (!nbytes.ok()) return nbytes.status();
   if (*nbytes != static_cast<int64_t>(raw.size())) {
-    return Bad(absl::StrCat("array ", dtype.ToString(), " of ", shape.size(),
-                            " dimensions needs ", *nbytes, " bytes but ", raw.size(),
-                            " are present"));
+    return Bad(absl::StrCat("array ", dtype.ToString(), " of ", shape.size(), " dimensions needs ",
+                            *nbytes, " bytes but ", raw.size(), " are present"));
   }
   auto out = std::make_shared<NdArray>();
   out->shape = std::move(shape);
@@ -266,9 +294,8 @@ absl::StatusOr<std::shared_ptr<NdArray>> ArrayFromBytes(const Dtype& dtype,
   } else {
     out->data.resize(raw.size());
     char* dst = out->data.data();
-    FortranToC(out->shape, count, [&](int64_t s, int64_t d) {
-      std::memcpy(dst + d * w, raw.data() + s * w, w);
-    });
+    FortranToC(out->shape, count,
+               [&](int64_t s, int64_t d) { std::memcpy(dst + d * w, raw.data() + s * w, w); });
   }
   if (NeedsSwap(dtype)) {
     for (int64_t i = 0; i < count; ++i) SwapElement(dtype, out->data.data() + i * w);
@@ -286,8 +313,8 @@ absl::StatusOr<std::shared_ptr<NdArray>> ArrayFromObjects(const Dtype& dtype,
   auto count = ElementCount(shape);
   if (!count.ok()) return count.status();
   if (*count != static_cast<int64_t>(objects.size())) {
-    return Bad(absl::StrCat("object array of ", *count, " elements holds ", objects.size(),
-                            " objects"));
+    return Bad(
+        absl::StrCat("object array of ", *count, " elements holds ", objects.size(), " objects"));
   }
   auto out = std::make_shared<NdArray>();
   out->dtype = dtype;
@@ -304,8 +331,10 @@ absl::StatusOr<std::shared_ptr<NdArray>> ArrayFromObjects(const Dtype& dtype,
 
 absl::StatusOr<std::shared_ptr<NdArray>> ArrayFromReconstructState(const Object& state) {
   if (state.kind != Kind::kTuple || (state.items.size() != 5 && state.items.size() != 4)) {
-    return Bad(absl::StrCat("numpy array state must be (version, shape, dtype, is_fortran, "
-                            "data), got ", state.Describe()));
+    return Bad(
+        absl::StrCat("numpy array state must be (version, shape, dtype, is_fortran, "
+                     "data), got ",
+                     state.Describe()));
   }
   size_t i = 0;
   if (state.items.size() == 5) {

@@ -60,19 +60,32 @@ Object::~Object() {
 
 std::string Object::TypeName() const {
   switch (kind) {
-    case Kind::kNone: return "NoneType";
-    case Kind::kBool: return "bool";
-    case Kind::kInt: return "int";
-    case Kind::kFloat: return "float";
-    case Kind::kString: return "str";
-    case Kind::kBytes: return "bytes";
-    case Kind::kTuple: return "tuple";
-    case Kind::kList: return "list";
-    case Kind::kDict: return "dict";
-    case Kind::kSet: return "set";
-    case Kind::kArray: return "ndarray";
-    case Kind::kDtype: return "dtype";
-    case Kind::kGlobal: return "type";
+    case Kind::kNone:
+      return "NoneType";
+    case Kind::kBool:
+      return "bool";
+    case Kind::kInt:
+      return "int";
+    case Kind::kFloat:
+      return "float";
+    case Kind::kString:
+      return "str";
+    case Kind::kBytes:
+      return "bytes";
+    case Kind::kTuple:
+      return "tuple";
+    case Kind::kList:
+      return "list";
+    case Kind::kDict:
+      return "dict";
+    case Kind::kSet:
+      return "set";
+    case Kind::kArray:
+      return "ndarray";
+    case Kind::kDtype:
+      return "dtype";
+    case Kind::kGlobal:
+      return "type";
     case Kind::kInstance: {
       size_t dot = str.rfind('.');
       return dot == std::string::npos ? str : str.substr(dot + 1);
@@ -83,22 +96,35 @@ std::string Object::TypeName() const {
 
 std::string Object::Describe() const {
   switch (kind) {
-    case Kind::kNone: return "None";
-    case Kind::kBool: return bool_value ? "bool True" : "bool False";
-    case Kind::kInt: return absl::StrCat("int ", int_value);
-    case Kind::kFloat: return absl::StrCat("float ", float_value);
-    case Kind::kString: return absl::StrCat("str ", Quote(str));
-    case Kind::kBytes: return absl::StrCat("bytes of length ", str.size());
-    case Kind::kTuple: return absl::StrCat("tuple of ", items.size(), " items");
-    case Kind::kList: return absl::StrCat("list of ", items.size(), " items");
-    case Kind::kSet: return absl::StrCat("set of ", items.size(), " items");
-    case Kind::kDict: return absl::StrCat("dict of ", entries.size(), " entries");
+    case Kind::kNone:
+      return "None";
+    case Kind::kBool:
+      return bool_value ? "bool True" : "bool False";
+    case Kind::kInt:
+      return absl::StrCat("int ", int_value);
+    case Kind::kFloat:
+      return absl::StrCat("float ", float_value);
+    case Kind::kString:
+      return absl::StrCat("str ", Quote(str));
+    case Kind::kBytes:
+      return absl::StrCat("bytes of length ", str.size());
+    case Kind::kTuple:
+      return absl::StrCat("tuple of ", items.size(), " items");
+    case Kind::kList:
+      return absl::StrCat("list of ", items.size(), " items");
+    case Kind::kSet:
+      return absl::StrCat("set of ", items.size(), " items");
+    case Kind::kDict:
+      return absl::StrCat("dict of ", entries.size(), " entries");
     case Kind::kArray:
       if (!array) return "ndarray (not yet built)";
       return absl::StrCat("ndarray ", array->dtype.ToString(), " shape ", array->ShapeString());
-    case Kind::kDtype: return absl::StrCat("dtype ", dtype ? dtype->ToString() : "?");
-    case Kind::kInstance: return absl::StrCat("instance of ", str);
-    case Kind::kGlobal: return absl::StrCat("global ", str);
+    case Kind::kDtype:
+      return absl::StrCat("dtype ", dtype ? dtype->ToString() : "?");
+    case Kind::kInstance:
+      return absl::StrCat("instance of ", str);
+    case Kind::kGlobal:
+      return absl::StrCat("global ", str);
   }
   return "?";
 }
@@ -207,37 +233,44 @@ absl::StatusOr<const Object*> Object::Attr(std::string_view key) const {
   const size_t total = keys.size();
   if (keys.size() > 30) keys.resize(30);
   return absl::NotFoundError(absl::StrCat(
-      Describe(), " has no attribute '", Sv(key), "' (present: ",
-      keys.empty() ? std::string("none") : absl::StrJoin(keys, ", "),
+      Describe(), " has no attribute '", Sv(key),
+      "' (present: ", keys.empty() ? std::string("none") : absl::StrJoin(keys, ", "),
       total > keys.size() ? ", ..." : "",
       "); the file may come from an unsupported scikit-learn version or estimator option"));
 }
 
 absl::StatusOr<double> Object::AsDouble(std::string_view what) const {
   switch (kind) {
-    case Kind::kFloat: return float_value;
-    case Kind::kInt: return static_cast<double>(int_value);
-    case Kind::kBool: return bool_value ? 1.0 : 0.0;
+    case Kind::kFloat:
+      return float_value;
+    case Kind::kInt:
+      return static_cast<double>(int_value);
+    case Kind::kBool:
+      return bool_value ? 1.0 : 0.0;
     case Kind::kArray:
       if (array && array->shape.empty() && IsNumericScalar(array->dtype)) {
         return array->GetDouble(0);
       }
       break;
-    default: break;
+    default:
+      break;
   }
   return WrongType(Sv(what), "a number", *this);
 }
 
 absl::StatusOr<int64_t> Object::AsInt(std::string_view what) const {
   switch (kind) {
-    case Kind::kInt: return int_value;
-    case Kind::kBool: return bool_value ? 1 : 0;
+    case Kind::kInt:
+      return int_value;
+    case Kind::kBool:
+      return bool_value ? 1 : 0;
     case Kind::kArray:
       if (array && array->shape.empty() && IsIntegerScalar(array->dtype)) {
         return array->GetInt(0);
       }
       break;
-    default: break;
+    default:
+      break;
   }
   return WrongType(Sv(what), "an integer", *this);
 }

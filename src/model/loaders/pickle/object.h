@@ -69,8 +69,16 @@ struct NdArray {
 class Object {
  public:
   enum class Kind : uint8_t {
-    kNone, kBool, kInt, kFloat, kString, kBytes,
-    kTuple, kList, kDict, kSet,
+    kNone,
+    kBool,
+    kInt,
+    kFloat,
+    kString,
+    kBytes,
+    kTuple,
+    kList,
+    kDict,
+    kSet,
     kArray,     // numpy.ndarray (also numpy scalars, as 0-d arrays)
     kDtype,     // numpy.dtype
     kInstance,  // an allowed class: class_name(args) with state (usually a dict)
@@ -87,12 +95,12 @@ class Object {
 
   Kind kind = Kind::kNone;
   bool bool_value = false;
-  int64_t int_value = 0;          // kInt (ints beyond 64 bits are rejected on load);
-                                  // kGlobal: internal index into the allow-list table
-  double float_value = 0;         // kFloat
-  std::string str;                // kString (UTF-8), kBytes, kGlobal / kInstance: "module.Name"
-  std::vector<ObjectPtr> items;   // kTuple, kList, kSet; kInstance: constructor args (then a
-                                  // dict of keyword args, only if NEWOBJ_EX passed any)
+  int64_t int_value = 0;         // kInt (ints beyond 64 bits are rejected on load);
+                                 // kGlobal: internal index into the allow-list table
+  double float_value = 0;        // kFloat
+  std::string str;               // kString (UTF-8), kBytes, kGlobal / kInstance: "module.Name"
+  std::vector<ObjectPtr> items;  // kTuple, kList, kSet; kInstance: constructor args (then a
+                                 // dict of keyword args, only if NEWOBJ_EX passed any)
   // kDict, in insertion order; kInstance: items set on a dict subclass (e.g. a Bunch).
   std::vector<std::pair<ObjectPtr, ObjectPtr>> entries;
   ObjectPtr state;                 // kInstance: what BUILD set (a dict; BUILD's (dict,
@@ -119,10 +127,10 @@ class Object {
 
   // Typed accessors returning clear errors ("attribute 'coef_': expected an array, got list of
   // 3 items"). `what` names the value in the message.
-  absl::StatusOr<const Object*> Attr(std::string_view key) const;  // error if absent
-  absl::StatusOr<double> AsDouble(std::string_view what) const;   // int, float, bool, 0-d array
-  absl::StatusOr<int64_t> AsInt(std::string_view what) const;     // int, bool, 0-d int array
-  absl::StatusOr<bool> AsBool(std::string_view what) const;       // bool, int, 0-d bool array
+  absl::StatusOr<const Object*> Attr(std::string_view key) const;     // error if absent
+  absl::StatusOr<double> AsDouble(std::string_view what) const;       // int, float, bool, 0-d array
+  absl::StatusOr<int64_t> AsInt(std::string_view what) const;         // int, bool, 0-d int array
+  absl::StatusOr<bool> AsBool(std::string_view what) const;           // bool, int, 0-d bool array
   absl::StatusOr<std::string> AsString(std::string_view what) const;  // str, 0-d 'U' array
   absl::StatusOr<const NdArray*> AsArray(std::string_view what) const;
   // Lists, tuples and 1-d numeric arrays as doubles / int64.

@@ -3,6 +3,7 @@
 #define FERRY_MODEL_LOADERS_PICKLE_OPCODES_H_
 
 #include <cstdint>
+
 #include "absl/strings/string_view.h"
 
 namespace ferry::pickle::op {

@@ -53,26 +53,37 @@ int64_t ScalarAsInt(const char* p, const Dtype& d) {
   if (d.kind == 'b') return *p != 0;
   if (d.kind == 'i') {
     switch (d.itemsize) {
-      case 1: return Load<int8_t>(p, false);
-      case 2: return Load<int16_t>(p, swap);
-      case 4: return Load<int32_t>(p, swap);
-      default: return Load<int64_t>(p, swap);
+      case 1:
+        return Load<int8_t>(p, false);
+      case 2:
+        return Load<int16_t>(p, swap);
+      case 4:
+        return Load<int32_t>(p, swap);
+      default:
+        return Load<int64_t>(p, swap);
     }
   }
   switch (d.itemsize) {
-    case 1: return Load<uint8_t>(p, false);
-    case 2: return Load<uint16_t>(p, swap);
-    case 4: return Load<uint32_t>(p, swap);
-    default: return static_cast<int64_t>(Load<uint64_t>(p, swap));
+    case 1:
+      return Load<uint8_t>(p, false);
+    case 2:
+      return Load<uint16_t>(p, swap);
+    case 4:
+      return Load<uint32_t>(p, swap);
+    default:
+      return static_cast<int64_t>(Load<uint64_t>(p, swap));
   }
 }
 
 double ScalarAsDouble(const char* p, const Dtype& d) {
   if (d.kind == 'f') {
     switch (d.itemsize) {
-      case 2: return HalfToDouble(Load<uint16_t>(p, d.big_endian));
-      case 4: return Load<float>(p, d.big_endian);
-      default: return Load<double>(p, d.big_endian);
+      case 2:
+        return HalfToDouble(Load<uint16_t>(p, d.big_endian));
+      case 4:
+        return Load<float>(p, d.big_endian);
+      default:
+        return Load<double>(p, d.big_endian);
     }
   }
   if (d.kind == 'u' && d.itemsize == 8) {
@@ -112,8 +123,7 @@ absl::StatusOr<std::string> Ucs4ToUtf8(absl::string_view raw, bool big_endian) {
     uint32_t cp = Load<uint32_t>(raw.data() + i * 4, big_endian);
     if (cp > 0x10FFFF) {
       return absl::InvalidArgumentError(
-          absl::StrCat("unicode array element holds an invalid code point 0x",
-                       absl::Hex(cp)));
+          absl::StrCat("unicode array element holds an invalid code point 0x", absl::Hex(cp)));
     }
     AppendUtf8(cp, &out);
   }

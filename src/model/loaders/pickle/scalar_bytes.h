@@ -7,9 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "model/loaders/pickle/object.h"
 
 namespace ferry::pickle {

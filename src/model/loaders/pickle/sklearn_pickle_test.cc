@@ -130,7 +130,8 @@ void CheckEstimators(const Object& root, simdjson::dom::element exp, const std::
   EXPECT_TRUE(last.IsInstanceOf("DecisionTreeRegressor"));
   auto nodes = last.Get("tree_")->Get("nodes")->array;
   std::vector<double> thresholds;
-  for (int64_t r = 0; r < nodes->size(); ++r) thresholds.push_back(*nodes->FieldDouble(r, "threshold"));
+  for (int64_t r = 0; r < nodes->size(); ++r)
+    thresholds.push_back(*nodes->FieldDouble(r, "threshold"));
   EXPECT_EQ(thresholds, Doubles(exp["gb_last_threshold"]));
   EXPECT_TRUE(gb.Get("loss_") != nullptr || gb.Get("_loss") != nullptr);
 
@@ -193,7 +194,9 @@ TEST_F(SklearnPickleTest, AccessorErrorsNameTheAttributeAndWhatWasFound) {
   ASSERT_FALSE(missing.ok());
   const std::string msg(missing.status().message());
   EXPECT_NE(msg.find("sklearn.linear_model._logistic.LogisticRegression has no attribute "
-                     "'coefs_'"), std::string::npos) << msg;
+                     "'coefs_'"),
+            std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("coef_"), std::string::npos) << msg;  // lists what is present
   auto wrong = lr.Get("classes_")->AsString("classes_");
   ASSERT_FALSE(wrong.ok());

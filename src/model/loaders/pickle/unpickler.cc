@@ -33,10 +33,10 @@ absl::Status Unpickler::Error(absl::string_view message) const {
 }
 
 absl::Status Unpickler::Truncated(absl::string_view what, uint64_t need) const {
-  return absl::InvalidArgumentError(
-      absl::StrCat("pickle: truncated file: ", what, " needs ", need, " bytes at byte ", pos_,
-                   " but only ", data_.size() - pos_, " remain (byte ", op_pos_,
-                   "); the file may be incomplete or not a pickle"));
+  return absl::InvalidArgumentError(absl::StrCat("pickle: truncated file: ", what, " needs ", need,
+                                                 " bytes at byte ", pos_, " but only ",
+                                                 data_.size() - pos_, " remain (byte ", op_pos_,
+                                                 "); the file may be incomplete or not a pickle"));
 }
 
 absl::StatusOr<absl::string_view> Unpickler::Take(uint64_t n, absl::string_view what) {
@@ -58,8 +58,8 @@ absl::StatusOr<absl::string_view> Unpickler::ReadLine(absl::string_view what) {
   constexpr size_t kMaxLine = 1024;
   size_t end = data_.find('\n', pos_);
   if (end == absl::string_view::npos || end - pos_ > kMaxLine) {
-    return Error(absl::StrCat(what, " is not a newline-terminated name of at most ", kMaxLine,
-                              " bytes"));
+    return Error(
+        absl::StrCat(what, " is not a newline-terminated name of at most ", kMaxLine, " bytes"));
   }
   absl::string_view line = data_.substr(pos_, end - pos_);
   pos_ = end + 1;
@@ -68,10 +68,10 @@ absl::StatusOr<absl::string_view> Unpickler::ReadLine(absl::string_view what) {
 
 absl::Status Unpickler::Charge(int64_t bytes, absl::string_view what) {
   if (bytes > graph_->budget_left) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "pickle: ", what, " would exceed the memory budget for this file (", bytes,
-        " bytes requested, ", graph_->budget_left, " left) (byte ", op_pos_,
-        "); raise UnpickleOptions::max_total_bytes if the file is trusted"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("pickle: ", what, " would exceed the memory budget for this file (", bytes,
+                     " bytes requested, ", graph_->budget_left, " left) (byte ", op_pos_,
+                     "); raise UnpickleOptions::max_total_bytes if the file is trusted"));
   }
   graph_->budget_left -= bytes;
   return absl::OkStatus();
@@ -101,7 +101,8 @@ absl::Status Unpickler::CheckMutable(const Object& target, absl::string_view op)
 
 absl::Status Unpickler::AddChild(const ObjectPtr& parent, const ObjectPtr& child) {
   if (child == parent) {
-    return Error(absl::StrCat(parent->Describe(), " would contain itself: self-referencing "
+    return Error(absl::StrCat(parent->Describe(),
+                              " would contain itself: self-referencing "
                               "structures are not supported"));
   }
   if (auto s = Charge(kChildCost, "a container item"); !s.ok()) return s;
@@ -148,7 +149,8 @@ absl::StatusOr<ObjectPtr> Unpickler::Top(absl::string_view op) {
 
 absl::StatusOr<std::vector<ObjectPtr>> Unpickler::PopToMark(absl::string_view op) {
   if (marks_.empty()) {
-    return Error(absl::StrCat(op, " expects a MARK before its values but there is none; the "
+    return Error(absl::StrCat(op,
+                              " expects a MARK before its values but there is none; the "
                               "file is corrupt"));
   }
   const size_t m = marks_.back();
@@ -212,7 +214,8 @@ absl::Status Unpickler::LoadLong(int len_width) {
 absl::Status Unpickler::MakeTuple(size_t n) {
   const size_t floor = marks_.empty() ? 0 : marks_.back();
   if (stack_.size() - floor < n) {
-    return Error(absl::StrCat("stack underflow: TUPLE", n, " needs ", n, " values; the file is "
+    return Error(absl::StrCat("stack underflow: TUPLE", n, " needs ", n,
+                              " values; the file is "
                               "corrupt"));
   }
   auto t = New(Kind::kTuple);

@@ -22,8 +22,8 @@ bool IsStr(const Object& o, absl::string_view s) { return o.kind == Kind::kStrin
 absl::Status Unpickler::LoadGlobal(absl::string_view module, absl::string_view name) {
   const AllowedGlobal* g = FindAllowedGlobal(module, name);
   if (g == nullptr) {
-    return Error(absl::StrCat("refusing global '", module, ".", name, "': ",
-                              RefusalReason(module, name)));
+    return Error(
+        absl::StrCat("refusing global '", module, ".", name, "': ", RefusalReason(module, name)));
   }
   auto o = New(Kind::kGlobal);
   if (!o.ok()) return o.status();
@@ -79,8 +79,8 @@ absl::StatusOr<ObjectPtr> Unpickler::CallGlobal(const Object& callable, const Al
                                                 const Object& args) {
   const auto& a = args.items;
   auto bad_args = [&](absl::string_view expected) {
-    return Error(absl::StrCat("'", callable.str, "' called with ", args.Describe(),
-                              ", expected ", expected));
+    return Error(absl::StrCat("'", callable.str, "' called with ", args.Describe(), ", expected ",
+                              expected));
   };
   switch (g.role) {
     case GlobalRole::kClass:
@@ -112,8 +112,8 @@ absl::StatusOr<ObjectPtr> Unpickler::CallGlobal(const Object& callable, const Al
           dt.kind == 'O' ? ArrayFromObjects(dt, {}, {a[1]}, false)
           : a[1]->kind == Kind::kBytes
               ? ArrayFromBytes(dt, {}, a[1]->str, false)
-              : absl::InvalidArgumentError(absl::StrCat("numpy scalar data is ",
-                                                        a[1]->Describe(), ", expected bytes"));
+              : absl::InvalidArgumentError(
+                    absl::StrCat("numpy scalar data is ", a[1]->Describe(), ", expected bytes"));
       if (!array.ok()) return Error(array.status().message());
       return ArrayObject(std::move(*array));
     }
@@ -154,8 +154,8 @@ absl::StatusOr<ObjectPtr> Unpickler::CallGlobal(const Object& callable, const Al
       auto o = New(Kind::kSet);
       if (!o.ok()) return o.status();
       if (a.empty()) return o;
-      if (a.size() != 1 || (a[0]->kind != Kind::kList && a[0]->kind != Kind::kTuple &&
-                            a[0]->kind != Kind::kSet)) {
+      if (a.size() != 1 ||
+          (a[0]->kind != Kind::kList && a[0]->kind != Kind::kTuple && a[0]->kind != Kind::kSet)) {
         return bad_args("(list,)");
       }
       for (const ObjectPtr& item : a[0]->items) {
@@ -210,8 +210,8 @@ absl::Status Unpickler::NewObj(bool with_kwargs) {
     return Error(absl::StrCat(name, " arguments are ", (*args)->Describe(), ", expected a tuple"));
   }
   if (g == nullptr) {
-    return Error(absl::StrCat(name, " creates ", (*cls)->Describe(),
-                              ", which is not an allowed class"));
+    return Error(
+        absl::StrCat(name, " creates ", (*cls)->Describe(), ", which is not an allowed class"));
   }
   absl::StatusOr<ObjectPtr> result;
   switch (g->role) {
@@ -324,7 +324,8 @@ absl::Status Unpickler::Build() {
 
 absl::StatusOr<ObjectPtr> Unpickler::ReadJoblibArray(const Object& state) {
   auto field = [&](absl::string_view key) -> absl::StatusOr<const Object*> {
-    const Object* v = state.kind == Kind::kDict ? state.Get(std::string_view(key.data(), key.size())) : nullptr;
+    const Object* v =
+        state.kind == Kind::kDict ? state.Get(std::string_view(key.data(), key.size())) : nullptr;
     if (v == nullptr) {
       return Error(absl::StrCat("joblib NumpyArrayWrapper state lacks '", key, "'"));
     }
@@ -355,8 +356,7 @@ absl::StatusOr<ObjectPtr> Unpickler::ReadJoblibArray(const Object& state) {
     auto array = nested.Run();
     if (!array.ok()) return array.status();
     pos_ = nested.position();
-    if ((*array)->kind != Kind::kArray || !(*array)->array ||
-        (*array)->array->shape != *shape) {
+    if ((*array)->kind != Kind::kArray || !(*array)->array || (*array)->array->shape != *shape) {
       return Error(absl::StrCat("joblib object array: the embedded pickle holds ",
                                 (*array)->Describe(), ", not an array of the announced shape"));
     }

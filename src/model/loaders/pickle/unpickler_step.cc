@@ -45,8 +45,8 @@ absl::Status Unpickler::Step(uint8_t opcode, bool* stop) {
       auto v = ReadUint(1, "PROTO");
       if (!v.ok()) return v.status();
       if (*v < 2 || *v > 5) {
-        return Error(absl::StrCat("unsupported pickle protocol ", *v,
-                                  "; ferry reads protocols 2 to 5"));
+        return Error(
+            absl::StrCat("unsupported pickle protocol ", *v, "; ferry reads protocols 2 to 5"));
       }
       protocol_ = static_cast<int>(*v);
       return absl::OkStatus();
@@ -149,7 +149,7 @@ absl::Status Unpickler::Step(uint8_t opcode, bool* stop) {
       auto items = PopToMark(name);
       if (!items.ok()) return items.status();
       auto o = New(opcode == op::kTuple ? Kind::kTuple
-                                         : (opcode == op::kList ? Kind::kList : Kind::kSet));
+                                        : (opcode == op::kList ? Kind::kList : Kind::kSet));
       if (!o.ok()) return o.status();
       for (const ObjectPtr& item : *items) {
         if (auto s = AddChild(*o, item); !s.ok()) return s;
@@ -245,26 +245,29 @@ absl::Status Unpickler::Step(uint8_t opcode, bool* stop) {
     case op::kReadOnlyBuffer:
       return Top("READONLY_BUFFER").status();
     case op::kNextBuffer:
-      return Error("NEXT_BUFFER: the pickle refers to out-of-band buffers (protocol 5 with a "
-                   "buffer_callback), which a file cannot carry; save the model without "
-                   "buffer_callback");
+      return Error(
+          "NEXT_BUFFER: the pickle refers to out-of-band buffers (protocol 5 with a "
+          "buffer_callback), which a file cannot carry; save the model without "
+          "buffer_callback");
     case op::kExt1:
     case op::kExt2:
     case op::kExt4:
       return Error(absl::StrCat(op::Name(opcode), ": copyreg extension codes are not supported"));
     case op::kPersId:
     case op::kBinPersId:
-      return Error(absl::StrCat(op::Name(opcode), ": persistent ids are not supported (the "
+      return Error(absl::StrCat(op::Name(opcode),
+                                ": persistent ids are not supported (the "
                                 "file was written by a custom Pickler)"));
     default: {
       const absl::string_view name = op::Name(opcode);
       if (!name.empty()) {
-        return Error(absl::StrCat("opcode ", name, " belongs to pickle protocols 0 and 1, which "
+        return Error(absl::StrCat("opcode ", name,
+                                  " belongs to pickle protocols 0 and 1, which "
                                   "ferry does not read; re-save the model with protocol 2 or "
                                   "newer"));
       }
-      return Error(absl::StrFormat("unknown opcode 0x%02x; the file is corrupt or not a pickle",
-                                   opcode));
+      return Error(
+          absl::StrFormat("unknown opcode 0x%02x; the file is corrupt or not a pickle", opcode));
     }
   }
 }

@@ -62,8 +62,8 @@ TEST_F(UnpicklerTest, ContainersAndScalarsAtEveryProtocol) {
   for (int p = 2; p <= 5; ++p) {
     SCOPED_TRACE("protocol " + std::to_string(p));
     std::string format;
-    auto root = UnpickleBytes(ReadFile(*dir_ + "/containers_p" + std::to_string(p) + ".pkl"),
-                              &format);
+    auto root =
+        UnpickleBytes(ReadFile(*dir_ + "/containers_p" + std::to_string(p) + ".pkl"), &format);
     ASSERT_TRUE(root.ok()) << root.status();
     EXPECT_EQ(format, "pickle protocol " + std::to_string(p));
     const Object& d = **root;
@@ -81,7 +81,9 @@ TEST_F(UnpicklerTest, ContainersAndScalarsAtEveryProtocol) {
     EXPECT_EQ(Must(d, "str").AsString("str").value(), "h\xc3\xa9llo \xe6\x97\xa5\xe6\x9c\xac");
     EXPECT_EQ(Must(d, "empty_str").AsString("s").value(), "");
     EXPECT_EQ(Must(d, "bytes").kind, Kind::kBytes);
-    EXPECT_EQ(Must(d, "bytes").str, std::string("\x00\x01\xff\x80" "abc", 7));
+    EXPECT_EQ(Must(d, "bytes").str, std::string("\x00\x01\xff\x80"
+                                                "abc",
+                                                7));
     EXPECT_EQ(Must(d, "empty_bytes").kind, Kind::kBytes);
     EXPECT_EQ(Must(d, "empty_bytes").str, "");
     EXPECT_EQ(Must(d, "ba").str, "xyz");
