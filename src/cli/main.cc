@@ -17,6 +17,8 @@ constexpr CommandSpec kCommands[] = {
      ferry::cli::ConfigureInspectCommand},
     {"validate", "Check a deployment bundle against its model; print every problem with its place.",
      ferry::cli::ConfigureValidateCommand},
+    {"serve", "Serve bundles over HTTP: native JSON and forms, KServe V2, MLflow; hot reload.",
+     ferry::cli::ConfigureServeCommand},
 };
 
 constexpr std::string_view kFooter = R"(Examples:

@@ -1,0 +1,178 @@
+// `ferry serve`: serves bundles over HTTP (native JSON and forms, KServe V2, MLflow), from a
+// model repository (REPO/<name>/<version>/, polled for changes) or from bundle directories.
+// Logs what it loaded and each reload to stderr; exits 0 after a graceful SIGTERM/SIGINT.
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "cli/commands.h"
+#include "registry/repository.h"
+#include "serve/auth.h"
+#include "serve/metrics.h"
+#include "serve/server.h"
+
+namespace ferry::cli {
+namespace {
+
+constexpr char kName[] = "serve";
+
+constexpr char kDescription[] =
+    R"(Serves models over HTTP/1.1 until SIGTERM or SIGINT (then finishes the requests in
+flight and exits 0). Give one model repository (REPO/<name>/<version>/ferry.yaml, with optional
+REPO/<name>/config.yaml and aliases.yaml; polled for new versions), or bundle directories
+(each served under the name and version its ferry.yaml gives).
+Routes: POST /v1/models/{name}[/versions/{v}|/aliases/{a}]/predict (JSON, forms, CSV),
+KServe V2 /v2/..., MLflow /invocations, GET /metrics. See docs/serve.md.)";
+
+constexpr char kExamples[] = R"(Examples:
+  ferry serve examples/flight_delays/bundle
+  ferry serve --port 9000 --host 0.0.0.0 --api-key-file keys.txt models/
+  curl -s localhost:8080/v1/models/flight_delays/predict -d '{"DepDelay": 5, ...}'
+)";
+
+struct ServeFlags {
+  std::vector<std::string> paths;
+  serve::ServerOptions server;
+  serve::HandlerOptions handler;
+  double poll_interval_seconds = 5;
+  double idle_timeout_seconds = 60, read_timeout_seconds = 30, drain_timeout_seconds = 30;
+  std::string api_key_file;
+};
+
+void LogLoad(const registry::LoadEvent& e) {
+  if (e.ok) {
+    std::cerr << "ferry serve: " << (e.reload ? "reloaded " : "loaded ") << e.model
+              << " version " << e.version << " from " << e.path << "\n";
+  } else {
+    std::cerr << "ferry serve: failed to load " << e.path << " (nothing it would replace is "
+              << "affected): " << e.error << "\n";
+  }
+}
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+int RunServe(const ServeFlags& flags) {
+  auto metrics = std::make_unique<serve::Metrics>();
+  auto listener = [m = metrics.get()](const registry::LoadEvent& e) {
+    LogLoad(e);
+    m->ModelLoad(e);
+  };
+  std::error_code ec;
+  bool repository_mode = flags.paths.size() == 1 &&
+                         std::filesystem::is_directory(flags.paths[0], ec) &&
+                         !std::filesystem::exists(flags.paths[0] + "/ferry.yaml", ec);
+  auto repository = repository_mode ? registry::Repository::OpenDirectory(flags.paths[0], listener)
+                                    : registry::Repository::OpenBundles(flags.paths, listener);
+  if (!repository.ok()) {
+    return ReportCannotRun(kName, repository.status().message(),
+                           "give bundle directories (each with a ferry.yaml) or one model "
+                           "repository (REPO/<name>/<version>/ferry.yaml); 'ferry validate "
+                           "BUNDLE' explains what is wrong with a bundle");
+  }
+  const char* env_keys = std::getenv("FERRY_API_KEYS");
+  auto keys = serve::ApiKeys::Load(flags.api_key_file, env_keys ? env_keys : "");
+  if (!keys.ok()) return ReportCannotRun(kName, keys.status().message(), "");
+
+  serve::ServerState state;
+  state.repository = repository->get();
+  state.metrics = metrics.get();
+  state.keys = std::move(*keys);
+  state.options = flags.handler;
+  state.options.server_version = FERRY_VERSION;
+  if (!state.options.default_model.empty() &&
+      (*repository)->snapshot()->FindModel(state.options.default_model) == nullptr) {
+    return ReportCannotRun(kName,
+                           absl::StrCat("--default-model ", state.options.default_model,
+                                        ": no such model is being served"),
+                           "name one of the models listed above");
+  }
+
+  serve::ServerOptions options = flags.server;
+  options.idle_timeout = Millis(flags.idle_timeout_seconds);
+  options.read_timeout = Millis(flags.read_timeout_seconds);
+  options.drain_timeout = Millis(flags.drain_timeout_seconds);
+  auto server = serve::Server::Create(options, &state);
+  if (!server.ok()) return ReportCannotRun(kName, server.status().message(), "");
+
+  auto snapshot = (*repository)->snapshot();
+  std::cerr << "ferry serve: serving " << snapshot->models.size() << " model(s) from "
+            << (*repository)->description() << ":";
+  for (const auto& [name, model] : snapshot->models) {
+    std::cerr << " " << name << " (version";
+    for (const auto& v : model.versions) std::cerr << " " << v.version;
+    std::cerr << ")";
+  }
+  bool tls = !options.tls_cert.empty();
+  std::cerr << "\nferry serve: listening on " << (tls ? "https" : "http") << "://" << options.host
+            << ":" << (*server)->port() << " (API keys: "
+            << (state.keys.empty() ? "none" : absl::StrCat(state.keys.size()))
+            << (repository_mode && flags.poll_interval_seconds > 0
+                    ? absl::StrCat("; polling every ", flags.poll_interval_seconds, " s")
+                    : std::string())
+            << ")" << std::endl;
+
+  if (repository_mode && flags.poll_interval_seconds > 0) {
+    (*repository)->StartPolling(Millis(flags.poll_interval_seconds));
+  }
+  absl::Status run = (*server)->Run();
+  (*repository)->StopPolling();
+  if (!run.ok()) return ReportCannotRun(kName, run.message(), "");
+  std::cerr << "ferry serve: stopped" << std::endl;
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandRun ConfigureServeCommand(CLI::App& app) {
+  auto flags = std::make_shared<ServeFlags>();
+  app.description(kDescription);
+  app.footer(std::string(kExamples) + "\n" + std::string(kExitStatusHelp));
+  app.add_option("paths", flags->paths, "A model repository directory, or bundle directories.")
+      ->required();
+  app.add_option("--host", flags->server.host, "Address to listen on (0.0.0.0 for every interface).")
+      ->capture_default_str();
+  app.add_option("--port", flags->server.port, "Port to listen on; 0 picks a free one.")
+      ->capture_default_str();
+  app.add_option("--threads", flags->server.threads, "Event loops; 0 = one per core.")
+      ->capture_default_str();
+  app.add_option("--poll-interval", flags->poll_interval_seconds,
+                 "Seconds between rescans of a model repository; 0 turns polling off.")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--default-model", flags->handler.default_model,
+                 "The model POST /invocations scores when several are served.");
+  app.add_option("--api-key-file", flags->api_key_file,
+                 "API keys, one per line (also FERRY_API_KEYS=key1,key2). Admin routes need one.");
+  app.add_flag("--require-key-for-predict", flags->handler.require_key_for_predict,
+               "Prediction routes of every model need an API key too.");
+  app.add_option("--tls-cert", flags->server.tls_cert, "PEM certificate chain: serve HTTPS.");
+  app.add_option("--tls-key", flags->server.tls_key, "PEM private key of --tls-cert.");
+  app.add_option("--access-log", flags->server.access_log,
+                 "Write a JSON line per request to this file ('-' for stderr).");
+  app.add_option("--max-body-bytes", flags->server.max_body_bytes, "Larger bodies get 413.")
+      ->capture_default_str();
+  app.add_option("--max-header-bytes", flags->server.max_header_bytes,
+                 "Larger request heads get 431.")->capture_default_str();
+  app.add_option("--max-rows", flags->handler.max_rows, "Records per request; more gets 413.")
+      ->capture_default_str();
+  app.add_option("--max-json-depth", flags->handler.max_json_depth,
+                 "Nesting depth of JSON bodies; deeper gets 400.")->capture_default_str();
+  app.add_option("--idle-timeout", flags->idle_timeout_seconds,
+                 "Seconds a connection may wait for its next request.")->capture_default_str();
+  app.add_option("--read-timeout", flags->read_timeout_seconds,
+                 "Seconds a request's body may take to arrive.")->capture_default_str();
+  app.add_option("--max-connections", flags->server.max_connections,
+                 "Open connections; more are closed at once.")->capture_default_str();
+  app.add_option("--drain-timeout", flags->drain_timeout_seconds,
+                 "Seconds requests in flight get to finish after SIGTERM.")->capture_default_str();
+  return [flags] { return RunServe(*flags); };
+}
+
+}  // namespace ferry::cli
