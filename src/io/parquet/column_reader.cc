@@ -24,8 +24,8 @@ uint32_t LoadU32(std::string_view d) {
 }  // namespace
 
 ColumnChunkReader::ColumnChunkReader(const ColumnDescriptor& column, RandomAccessSource* source,
-                                     int row_group, Codec codec, uint64_t start,
-                                     uint64_t length, ReadLimits limits)
+                                     int row_group, Codec codec, uint64_t start, uint64_t length,
+                                     ReadLimits limits)
     : column_(column),
       convert_(column),
       source_(source),
@@ -36,10 +36,9 @@ ColumnChunkReader::ColumnChunkReader(const ColumnDescriptor& column, RandomAcces
       limits_(limits) {}
 
 absl::Status ColumnChunkReader::Error(const absl::Status& cause) const {
-  return absl::Status(cause.code(),
-                      absl::StrCat(source_->name(), ": column '", column_.name, "', row group ",
-                                   row_group_, ", page at byte ", page_offset_, ": ",
-                                   cause.message()));
+  return absl::Status(cause.code(), absl::StrCat(source_->name(), ": column '", column_.name,
+                                                 "', row group ", row_group_, ", page at byte ",
+                                                 page_offset_, ": ", cause.message()));
 }
 
 absl::Status ColumnChunkReader::Read(size_t n, std::vector<Value>* out) {
@@ -75,7 +74,8 @@ absl::Status ColumnChunkReader::LoadNextPage() {
     header = PageHeader();
     absl::Status s = ParsePageHeader(window, &header, &header_size);
     if (s.ok()) break;
-    if (n == left || want >= (16u << 20)) return Error(Bad(absl::StrCat("bad page header: ", s.message())));
+    if (n == left || want >= (16u << 20))
+      return Error(Bad(absl::StrCat("bad page header: ", s.message())));
   }
   if (header.compressed_page_size < 0 || header.uncompressed_page_size < 0) {
     return Error(Bad("negative page size in the page header"));
@@ -113,8 +113,8 @@ absl::Status ColumnChunkReader::ReadDictionary(const PageHeader& header, std::st
   if (has_dictionary_) return Error(Bad("a second dictionary page in one column chunk"));
   const DictionaryPageHeader& d = *header.dictionary_page;
   if (d.encoding != Encoding::kPlain && d.encoding != Encoding::kPlainDictionary) {
-    return Error(Bad(absl::StrCat("dictionary encoding ", static_cast<int>(d.encoding),
-                                  " is not PLAIN")));
+    return Error(
+        Bad(absl::StrCat("dictionary encoding ", static_cast<int>(d.encoding), " is not PLAIN")));
   }
   if (d.num_values < 0 || static_cast<size_t>(d.num_values) > limits_.max_page_values) {
     return Error(Bad(absl::StrCat("dictionary of ", d.num_values, " values is out of range")));
@@ -131,10 +131,16 @@ absl::Status ColumnChunkReader::ReadDictionary(const PageHeader& header, std::st
     switch (column_.physical) {
       case PhysicalType::kBoolean:
       case PhysicalType::kInt32:
-      case PhysicalType::kInt64: dictionary_.push_back(convert_.FromInt(values.ints[i])); break;
+      case PhysicalType::kInt64:
+        dictionary_.push_back(convert_.FromInt(values.ints[i]));
+        break;
       case PhysicalType::kFloat:
-      case PhysicalType::kDouble: dictionary_.push_back(convert_.FromDouble(values.doubles[i])); break;
-      default: dictionary_.push_back(convert_.FromBytes(values.bytes[i])); break;
+      case PhysicalType::kDouble:
+        dictionary_.push_back(convert_.FromDouble(values.doubles[i]));
+        break;
+      default:
+        dictionary_.push_back(convert_.FromBytes(values.bytes[i]));
+        break;
     }
   }
   has_dictionary_ = true;
@@ -149,9 +155,8 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
   int32_t num_values = v2 ? header.data_page_v2->num_values : header.data_page->num_values;
   Encoding encoding = v2 ? header.data_page_v2->encoding : header.data_page->encoding;
   if (num_values < 0 || static_cast<size_t>(num_values) > limits_.max_page_values) {
-    return Error(Bad(absl::StrCat("page claims ", num_values,
-                                  " values, outside 0..", limits_.max_page_values,
-                                  " (ReadLimits::max_page_values)")));
+    return Error(Bad(absl::StrCat("page claims ", num_values, " values, outside 0..",
+                                  limits_.max_page_values, " (ReadLimits::max_page_values)")));
   }
   std::string body_storage;
   std::string_view levels, data;
@@ -179,8 +184,8 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
   } else {
     const DataPageHeaderV2& d = *header.data_page_v2;
     if (d.repetition_levels_byte_length < 0 || d.definition_levels_byte_length < 0 ||
-        static_cast<uint64_t>(d.repetition_levels_byte_length) +
-                d.definition_levels_byte_length > raw.size()) {
+        static_cast<uint64_t>(d.repetition_levels_byte_length) + d.definition_levels_byte_length >
+            raw.size()) {
       return Error(Bad("level lengths in the v2 page header overrun the page"));
     }
     size_t rep = d.repetition_levels_byte_length, def = d.definition_levels_byte_length;
@@ -188,7 +193,8 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
     std::string_view values_raw = raw.substr(rep + def);
     int64_t values_size = static_cast<int64_t>(header.uncompressed_page_size) - rep - def;
     if (values_size < 0) return Error(Bad("uncompressed page size smaller than its levels"));
-    if (d.is_compressed && codec_ != Codec::kUncompressed && !(values_raw.empty() && values_size == 0)) {
+    if (d.is_compressed && codec_ != Codec::kUncompressed &&
+        !(values_raw.empty() && values_size == 0)) {
       auto body = Decompress(codec_, values_raw, values_size);
       if (!body.ok()) return Error(body.status());
       body_storage = std::move(*body);
@@ -220,7 +226,8 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
   PQ_RETURN_IF_ERROR(DecodeValues(encoding, data, non_null, &values, &indices));
   page_values_.reserve(num_values);
   size_t next = 0;
-  const bool dictionary = encoding == Encoding::kPlainDictionary || encoding == Encoding::kRleDictionary;
+  const bool dictionary =
+      encoding == Encoding::kPlainDictionary || encoding == Encoding::kRleDictionary;
   for (size_t i = 0; i < static_cast<size_t>(num_values); ++i) {
     if (column_.optional && defs[i] == 0) {
       page_values_.push_back(Value::Null());
@@ -234,21 +241,28 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
     switch (column_.physical) {
       case PhysicalType::kBoolean:
       case PhysicalType::kInt32:
-      case PhysicalType::kInt64: page_values_.push_back(convert_.FromInt(values.ints[k])); break;
+      case PhysicalType::kInt64:
+        page_values_.push_back(convert_.FromInt(values.ints[k]));
+        break;
       case PhysicalType::kFloat:
-      case PhysicalType::kDouble: page_values_.push_back(convert_.FromDouble(values.doubles[k])); break;
-      default: page_values_.push_back(convert_.FromBytes(values.bytes[k])); break;
+      case PhysicalType::kDouble:
+        page_values_.push_back(convert_.FromDouble(values.doubles[k]));
+        break;
+      default:
+        page_values_.push_back(convert_.FromBytes(values.bytes[k]));
+        break;
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status ColumnChunkReader::DecodeValues(Encoding encoding, std::string_view data,
-                                             size_t count, PhysicalValues* values,
+absl::Status ColumnChunkReader::DecodeValues(Encoding encoding, std::string_view data, size_t count,
+                                             PhysicalValues* values,
                                              std::vector<uint32_t>* indices) {
   const PhysicalType type = column_.physical;
   const bool is_int = type == PhysicalType::kInt32 || type == PhysicalType::kInt64;
-  const bool is_bytes = type == PhysicalType::kByteArray || type == PhysicalType::kFixedLenByteArray;
+  const bool is_bytes =
+      type == PhysicalType::kByteArray || type == PhysicalType::kFixedLenByteArray;
   absl::Status s;
   size_t consumed = 0;
   switch (encoding) {
@@ -290,12 +304,14 @@ absl::Status ColumnChunkReader::DecodeValues(Encoding encoding, std::string_view
       s = DecodeDeltaBinaryPacked(data, count, &values->ints, &consumed);
       break;
     case Encoding::kDeltaLengthByteArray:
-      if (type != PhysicalType::kByteArray) return Error(Bad("DELTA_LENGTH_BYTE_ARRAY on a non-BYTE_ARRAY column"));
+      if (type != PhysicalType::kByteArray)
+        return Error(Bad("DELTA_LENGTH_BYTE_ARRAY on a non-BYTE_ARRAY column"));
       s = DecodeDeltaLengthByteArray(data, count, &values->bytes, &consumed);
       break;
     case Encoding::kDeltaByteArray:
       if (!is_bytes) return Error(Bad("DELTA_BYTE_ARRAY on a non-byte-array column"));
-      s = DecodeDeltaByteArray(data, count, limits_.max_page_bytes, &values->storage, &values->bytes);
+      s = DecodeDeltaByteArray(data, count, limits_.max_page_bytes, &values->storage,
+                               &values->bytes);
       break;
     case Encoding::kByteStreamSplit:
       s = DecodeByteStreamSplit(type, column_.type_length, data, count, values);

@@ -28,8 +28,8 @@ struct ColumnDescriptor {
   std::string name;
   PhysicalType physical = PhysicalType::kInt64;
   int32_t type_length = 0;
-  bool optional = true;       // max definition level 1
-  LogicalType logical;        // from logicalType, or derived from the converted type
+  bool optional = true;  // max definition level 1
+  LogicalType logical;   // from logicalType, or derived from the converted type
   ColumnType type = ColumnType::kString;
   // What the file says, for messages and `ferry inspect`: "INT32 (DATE)".
   std::string description;
@@ -44,23 +44,14 @@ absl::StatusOr<std::vector<ColumnDescriptor>> ResolveColumns(
 class ValueConverter {
  public:
   explicit ValueConverter(const ColumnDescriptor& column) : c_(column) {}
-  Value FromInt(int64_t v) const;            // BOOLEAN, INT32, INT64
-  Value FromDouble(double v) const;          // FLOAT, DOUBLE
-  Value FromBytes(std::string_view v) const; // BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT96
+  Value FromInt(int64_t v) const;             // BOOLEAN, INT32, INT64
+  Value FromDouble(double v) const;           // FLOAT, DOUBLE
+  Value FromBytes(std::string_view v) const;  // BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT96
 
  private:
   Value FromUnscaled(__int128 unscaled) const;
   const ColumnDescriptor& c_;
 };
-
-// Calendar text used for dates and timestamps (also used by the writer).
-std::string FormatDate(int64_t days_since_epoch);
-// `nanos` since 1970-01-01 00:00:00; fraction shown to `digits` (6 or 9) when nonzero.
-std::string FormatTimestampNanos(int64_t seconds, int64_t nanos_of_second, int digits);
-// Parses "YYYY-MM-DD" -> days; false when malformed.
-bool ParseDate(std::string_view text, int64_t* days);
-// Parses "YYYY-MM-DD[ T]HH:MM:SS[.f...]" (or a bare date) -> microseconds; false if malformed.
-bool ParseTimestampMicros(std::string_view text, int64_t* micros);
 
 }  // namespace ferry::parquet
 

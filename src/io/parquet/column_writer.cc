@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "io/parquet/calendar.h"
 #include "io/parquet/plain.h"
 #include "io/parquet/rle.h"
 #include "io/parquet/status_macros.h"
@@ -30,11 +31,16 @@ ColumnWriter::ColumnWriter(ColumnSpec spec, ColumnWriteOptions options)
 PhysicalType ColumnWriter::physical() const {
   switch (spec_.type) {
     case ColumnType::kInt64:
-    case ColumnType::kTimestamp: return PhysicalType::kInt64;
-    case ColumnType::kDouble: return PhysicalType::kDouble;
-    case ColumnType::kString: return PhysicalType::kByteArray;
-    case ColumnType::kBool: return PhysicalType::kBoolean;
-    case ColumnType::kDate: return PhysicalType::kInt32;
+    case ColumnType::kTimestamp:
+      return PhysicalType::kInt64;
+    case ColumnType::kDouble:
+      return PhysicalType::kDouble;
+    case ColumnType::kString:
+      return PhysicalType::kByteArray;
+    case ColumnType::kBool:
+      return PhysicalType::kBoolean;
+    case ColumnType::kDate:
+      return PhysicalType::kInt32;
   }
   return PhysicalType::kByteArray;
 }
@@ -63,8 +69,8 @@ SchemaElement ColumnWriter::Schema() const {
 absl::Status ColumnWriter::Append(const Value& v) {
   if (v.is_null()) {
     if (!spec_.nullable) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "column '", spec_.name, "' is not nullable but the value is null"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("column '", spec_.name, "' is not nullable but the value is null"));
     }
     defs_.push_back(0);
     return absl::OkStatus();
@@ -160,10 +166,14 @@ void ColumnWriter::Truncate(size_t rows) {
   bytes_ = defs_.empty() ? 0 : bytes_ * rows / defs_.size();
   defs_.resize(rows);
   auto shrink = [drop](auto& v) { v.resize(v.size() - std::min(drop, v.size())); };
-  if (spec_.type == ColumnType::kDouble) shrink(doubles_);
-  else if (spec_.type != ColumnType::kString) shrink(ints_);
-  else if (use_dictionary_) shrink(indices_);
-  else shrink(strings_);
+  if (spec_.type == ColumnType::kDouble)
+    shrink(doubles_);
+  else if (spec_.type != ColumnType::kString)
+    shrink(ints_);
+  else if (use_dictionary_)
+    shrink(indices_);
+  else
+    shrink(strings_);
 }
 
 std::string ColumnWriter::EncodeValues(size_t begin, size_t end, bool dictionary) const {
@@ -178,11 +188,20 @@ std::string ColumnWriter::EncodeValues(size_t begin, size_t end, bool dictionary
   for (size_t i = begin; i < end; ++i) {
     switch (spec_.type) {
       case ColumnType::kInt64:
-      case ColumnType::kTimestamp: AppendPlainInt64(ints_[i], &out); break;
-      case ColumnType::kDate: AppendPlainInt32(static_cast<int32_t>(ints_[i]), &out); break;
-      case ColumnType::kDouble: AppendPlainDouble(doubles_[i], &out); break;
-      case ColumnType::kString: AppendPlainByteArray(strings_[i], &out); break;
-      case ColumnType::kBool: break;
+      case ColumnType::kTimestamp:
+        AppendPlainInt64(ints_[i], &out);
+        break;
+      case ColumnType::kDate:
+        AppendPlainInt32(static_cast<int32_t>(ints_[i]), &out);
+        break;
+      case ColumnType::kDouble:
+        AppendPlainDouble(doubles_[i], &out);
+        break;
+      case ColumnType::kString:
+        AppendPlainByteArray(strings_[i], &out);
+        break;
+      case ColumnType::kBool:
+        break;
     }
   }
   if (spec_.type == ColumnType::kBool) {
@@ -261,8 +280,8 @@ Statistics ColumnWriter::ComputeStatistics() const {
   return s;
 }
 
-absl::Status ColumnWriter::WritePage(PageHeader header, const std::string& body,
-                                     std::string* out, int64_t* uncompressed_total) {
+absl::Status ColumnWriter::WritePage(PageHeader header, const std::string& body, std::string* out,
+                                     int64_t* uncompressed_total) {
   auto compressed = Compress(options_.codec, body, options_.level);
   if (!compressed.ok()) return compressed.status();
   if (body.size() > INT32_MAX || compressed->size() > INT32_MAX) {
@@ -287,8 +306,8 @@ absl::Status ColumnWriter::Flush(int64_t file_offset, std::string* out, ColumnCh
   m.num_values = static_cast<int64_t>(defs_.size());
   int64_t uncompressed = 0;
   // Dictionary only when it pays: at most half as many entries as values.
-  const bool dictionary = use_dictionary_ && !dictionary_.empty() &&
-                          dictionary_.size() * 2 <= indices_.size();
+  const bool dictionary =
+      use_dictionary_ && !dictionary_.empty() && dictionary_.size() * 2 <= indices_.size();
   if (use_dictionary_ && !dictionary) AbandonDictionary();
   if (dictionary) {
     m.dictionary_page_offset = file_offset;
@@ -307,9 +326,12 @@ absl::Status ColumnWriter::Flush(int64_t file_offset, std::string* out, ColumnCh
     size_t first_row = row, first_value = value, estimate = 0;
     while (row < defs_.size() && estimate < options_.page_bytes && row - first_row < kMaxPageRows) {
       if (defs_[row]) {
-        if (dictionary) estimate += 2;
-        else if (spec_.type == ColumnType::kString) estimate += strings_[value].size() + 4;
-        else estimate += 8;
+        if (dictionary)
+          estimate += 2;
+        else if (spec_.type == ColumnType::kString)
+          estimate += strings_[value].size() + 4;
+        else
+          estimate += 8;
         ++value;
       }
       ++row;

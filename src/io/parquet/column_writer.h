@@ -29,8 +29,8 @@ struct ColumnSpec {
 struct ColumnWriteOptions {
   Codec codec = Codec::kSnappy;
   int level = 0;
-  size_t page_bytes = 1u << 20;             // target encoded size of a data page
-  size_t dictionary_max_bytes = 1u << 20;   // beyond this the column falls back to PLAIN
+  size_t page_bytes = 1u << 20;            // target encoded size of a data page
+  size_t dictionary_max_bytes = 1u << 20;  // beyond this the column falls back to PLAIN
   bool statistics = true;
 };
 
@@ -63,11 +63,11 @@ class ColumnWriter {
 
   ColumnSpec spec_;
   ColumnWriteOptions options_;
-  std::vector<uint8_t> defs_;        // 1 = present, one per row
-  std::vector<int64_t> ints_;        // int64, date (days), timestamp (micros), bool (0/1)
+  std::vector<uint8_t> defs_;  // 1 = present, one per row
+  std::vector<int64_t> ints_;  // int64, date (days), timestamp (micros), bool (0/1)
   std::vector<double> doubles_;
-  std::vector<std::string> strings_; // PLAIN strings (when not dictionary-encoded)
-  std::vector<uint32_t> indices_;    // dictionary indices (when dictionary-encoded)
+  std::vector<std::string> strings_;  // PLAIN strings (when not dictionary-encoded)
+  std::vector<uint32_t> indices_;     // dictionary indices (when dictionary-encoded)
   std::vector<std::string> dictionary_;
   absl::flat_hash_map<std::string, uint32_t> dictionary_index_;
   size_t dictionary_bytes_ = 0;

@@ -14,9 +14,9 @@ namespace ferry::parquet {
 namespace {
 
 absl::Status SizeMismatch(Codec codec, size_t got, size_t want) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(CodecName(static_cast<int32_t>(codec)), " data decompressed to ", got,
-                   " bytes, but the page header says ", want));
+  return absl::InvalidArgumentError(absl::StrCat(CodecName(static_cast<int32_t>(codec)),
+                                                 " data decompressed to ", got,
+                                                 " bytes, but the page header says ", want));
 }
 
 absl::StatusOr<std::string> GunzipAll(std::string_view input, size_t size) {
@@ -74,14 +74,22 @@ bool TryHadoopLz4(std::string_view input, std::string* out) {
 
 std::string CodecName(int32_t codec) {
   switch (static_cast<Codec>(codec)) {
-    case Codec::kUncompressed: return "UNCOMPRESSED";
-    case Codec::kSnappy: return "SNAPPY";
-    case Codec::kGzip: return "GZIP";
-    case Codec::kLzo: return "LZO";
-    case Codec::kBrotli: return "BROTLI";
-    case Codec::kLz4: return "LZ4";
-    case Codec::kZstd: return "ZSTD";
-    case Codec::kLz4Raw: return "LZ4_RAW";
+    case Codec::kUncompressed:
+      return "UNCOMPRESSED";
+    case Codec::kSnappy:
+      return "SNAPPY";
+    case Codec::kGzip:
+      return "GZIP";
+    case Codec::kLzo:
+      return "LZO";
+    case Codec::kBrotli:
+      return "BROTLI";
+    case Codec::kLz4:
+      return "LZ4";
+    case Codec::kZstd:
+      return "ZSTD";
+    case Codec::kLz4Raw:
+      return "LZ4_RAW";
   }
   return absl::StrCat("codec ", codec);
 }
@@ -128,7 +136,9 @@ absl::StatusOr<std::string> Decompress(Codec codec, std::string_view input,
       if (input.size() > INT_MAX) return absl::InvalidArgumentError("LZ4 block above 2 GiB");
       int n = LZ4_decompress_safe(input.data(), out.data(), static_cast<int>(input.size()),
                                   static_cast<int>(out.size()));
-      if (n < 0) return absl::InvalidArgumentError(absl::StrCat(CodecName(static_cast<int32_t>(codec)), " data is corrupt"));
+      if (n < 0)
+        return absl::InvalidArgumentError(
+            absl::StrCat(CodecName(static_cast<int32_t>(codec)), " data is corrupt"));
       if (static_cast<size_t>(n) != uncompressed_size) {
         return SizeMismatch(codec, n, uncompressed_size);
       }
@@ -172,14 +182,15 @@ absl::StatusOr<std::string> Compress(Codec codec, std::string_view input, int le
     }
     case Codec::kZstd: {
       std::string out(ZSTD_compressBound(input.size()), '\0');
-      size_t n = ZSTD_compress(out.data(), out.size(), input.data(), input.size(),
-                               level == 0 ? 3 : level);
+      size_t n =
+          ZSTD_compress(out.data(), out.size(), input.data(), input.size(), level == 0 ? 3 : level);
       if (ZSTD_isError(n)) return absl::InternalError(ZSTD_getErrorName(n));
       out.resize(n);
       return out;
     }
     case Codec::kLz4Raw: {
-      if (input.size() > LZ4_MAX_INPUT_SIZE) return absl::InvalidArgumentError("page too large for LZ4");
+      if (input.size() > LZ4_MAX_INPUT_SIZE)
+        return absl::InvalidArgumentError("page too large for LZ4");
       std::string out(LZ4_compressBound(static_cast<int>(input.size())), '\0');
       int n = LZ4_compress_default(input.data(), out.data(), static_cast<int>(input.size()),
                                    static_cast<int>(out.size()));
@@ -190,9 +201,9 @@ absl::StatusOr<std::string> Compress(Codec codec, std::string_view input, int le
     default:
       break;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "cannot write codec ", CodecName(static_cast<int32_t>(codec)),
-      "; choose UNCOMPRESSED, SNAPPY, GZIP, ZSTD or LZ4_RAW"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("cannot write codec ", CodecName(static_cast<int32_t>(codec)),
+                   "; choose UNCOMPRESSED, SNAPPY, GZIP, ZSTD or LZ4_RAW"));
 }
 
 }  // namespace ferry::parquet

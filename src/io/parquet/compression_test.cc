@@ -20,8 +20,8 @@ std::string Sample() {
 
 TEST(Compression, RoundTripsEveryWritableCodec) {
   const std::string input = Sample();
-  for (Codec c : {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd,
-                  Codec::kLz4Raw}) {
+  for (Codec c :
+       {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd, Codec::kLz4Raw}) {
     auto packed = Compress(c, input);
     ASSERT_TRUE(packed.ok()) << CodecName(static_cast<int32_t>(c));
     if (c != Codec::kUncompressed) {
@@ -40,12 +40,14 @@ TEST(Compression, RoundTripsEveryWritableCodec) {
 
 TEST(Compression, SizeMismatchAndCorruptionAreErrors) {
   const std::string input = Sample();
-  for (Codec c : {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd,
-                  Codec::kLz4Raw}) {
+  for (Codec c :
+       {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd, Codec::kLz4Raw}) {
     auto packed = Compress(c, input);
     ASSERT_TRUE(packed.ok());
-    EXPECT_FALSE(Decompress(c, *packed, input.size() - 1).ok()) << CodecName(static_cast<int32_t>(c));
-    EXPECT_FALSE(Decompress(c, *packed, input.size() + 1).ok()) << CodecName(static_cast<int32_t>(c));
+    EXPECT_FALSE(Decompress(c, *packed, input.size() - 1).ok())
+        << CodecName(static_cast<int32_t>(c));
+    EXPECT_FALSE(Decompress(c, *packed, input.size() + 1).ok())
+        << CodecName(static_cast<int32_t>(c));
     std::string broken = packed->substr(0, packed->size() / 2);
     EXPECT_FALSE(Decompress(c, broken, input.size()).ok()) << CodecName(static_cast<int32_t>(c));
   }

@@ -84,20 +84,19 @@ absl::Status DecodeDeltaBinaryPacked(std::string_view data, size_t max_values,
 }
 
 absl::Status DecodeDeltaLengthByteArray(std::string_view data, size_t count,
-                                        std::vector<std::string_view>* out,
-                                        size_t* consumed) {
+                                        std::vector<std::string_view>* out, size_t* consumed) {
   std::vector<int64_t> lengths;
   size_t pos = 0;
   PQ_RETURN_IF_ERROR(DecodeDeltaBinaryPacked(data, count, &lengths, &pos));
   if (lengths.size() != count) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "DELTA_LENGTH_BYTE_ARRAY: ", lengths.size(), " lengths for ", count, " values"));
+    return absl::InvalidArgumentError(absl::StrCat("DELTA_LENGTH_BYTE_ARRAY: ", lengths.size(),
+                                                   " lengths for ", count, " values"));
   }
   out->reserve(out->size() + count);
   for (int64_t len : lengths) {
     if (len < 0 || static_cast<uint64_t>(len) > data.size() - pos) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "DELTA_LENGTH_BYTE_ARRAY: value of ", len, " bytes overruns the page at byte ", pos));
+      return absl::InvalidArgumentError(absl::StrCat("DELTA_LENGTH_BYTE_ARRAY: value of ", len,
+                                                     " bytes overruns the page at byte ", pos));
     }
     out->push_back(data.substr(pos, len));
     pos += len;
@@ -124,14 +123,14 @@ absl::Status DecodeDeltaByteArray(std::string_view data, size_t count, size_t ma
   for (size_t i = 0; i < count; ++i) {
     int64_t p = prefixes[i];
     if (p < 0 || static_cast<uint64_t>(p) > previous.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "DELTA_BYTE_ARRAY: value ", i, " shares a prefix of ", p,
-          " bytes with a previous value of ", previous.size()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("DELTA_BYTE_ARRAY: value ", i, " shares a prefix of ", p,
+                       " bytes with a previous value of ", previous.size()));
     }
     total_bytes += p + suffixes[i].size();
     if (total_bytes > max_bytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "DELTA_BYTE_ARRAY: values expand past ", max_bytes, " bytes (the page size limit)"));
+      return absl::InvalidArgumentError(absl::StrCat("DELTA_BYTE_ARRAY: values expand past ",
+                                                     max_bytes, " bytes (the page size limit)"));
     }
     std::string& s = storage->emplace_back();
     s.reserve(p + suffixes[i].size());

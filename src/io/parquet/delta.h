@@ -22,8 +22,7 @@ absl::Status DecodeDeltaBinaryPacked(std::string_view data, size_t max_values,
 
 // Decodes `count` byte arrays; the views point into `data`.
 absl::Status DecodeDeltaLengthByteArray(std::string_view data, size_t count,
-                                        std::vector<std::string_view>* out,
-                                        size_t* consumed);
+                                        std::vector<std::string_view>* out, size_t* consumed);
 
 // Decodes `count` byte arrays into `storage`, appending views of them to `out`; the values
 // may total at most `max_bytes` (shared prefixes let a small page expand).

@@ -3,6 +3,7 @@
 #include "io/parquet/duckdb_harness.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -72,8 +73,9 @@ absl::StatusOr<std::vector<DuckResult>> RunDuckDb(const std::vector<DuckJob>& jo
   const std::string root = SourceDir();
   static bool installed = false;
   if (!installed) {
-    std::string check = absl::StrCat("test -d '", root, "/node_modules/@duckdb/node-api' || (cd '",
-                                     root, "' && npm install --no-audit --no-fund --loglevel=error >&2)");
+    std::string check =
+        absl::StrCat("test -d '", root, "/node_modules/@duckdb/node-api' || (cd '", root,
+                     "' && npm install --no-audit --no-fund --loglevel=error >&2)");
     if (std::system(check.c_str()) != 0) {
       return absl::UnavailableError(
           "cannot install @duckdb/node-api (npm install at the repository root failed; run "
@@ -88,8 +90,10 @@ absl::StatusOr<std::vector<DuckResult>> RunDuckDb(const std::vector<DuckJob>& jo
     f << "[";
     for (size_t i = 0; i < jobs.size(); ++i) {
       if (i) f << ",";
-      if (!jobs[i].read_path.empty()) f << "{\"read\":" << JsonString(jobs[i].read_path) << "}";
-      else f << "{\"sql\":" << JsonString(jobs[i].sql) << "}";
+      if (!jobs[i].read_path.empty())
+        f << "{\"read\":" << JsonString(jobs[i].read_path) << "}";
+      else
+        f << "{\"sql\":" << JsonString(jobs[i].sql) << "}";
     }
     f << "]";
   }
@@ -134,16 +138,18 @@ absl::StatusOr<std::vector<DuckResult>> RunDuckDb(const std::vector<DuckJob>& jo
   }
   std::remove(in.c_str());
   std::remove(out.c_str());
+  rmdir(dir.c_str());
   return results;
 }
 
 bool SameValue(const Value& ours, const DuckCell& theirs, const std::string& type,
                std::string* explain) {
-  *explain = absl::StrCat("ferry ", ours.ToString(), " vs DuckDB ",
-                          theirs.kind == DuckCell::Kind::kNull ? "NULL"
-                          : theirs.kind == DuckCell::Kind::kBool ? (theirs.boolean ? "true" : "false")
-                                                                 : theirs.text,
-                          " (", type, ")");
+  *explain =
+      absl::StrCat("ferry ", ours.ToString(), " vs DuckDB ",
+                   theirs.kind == DuckCell::Kind::kNull   ? "NULL"
+                   : theirs.kind == DuckCell::Kind::kBool ? (theirs.boolean ? "true" : "false")
+                                                          : theirs.text,
+                   " (", type, ")");
   if (theirs.kind == DuckCell::Kind::kNull || ours.is_null()) {
     return theirs.kind == DuckCell::Kind::kNull && ours.is_null();
   }

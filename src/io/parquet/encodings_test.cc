@@ -52,7 +52,8 @@ TEST(Rle, EncoderRoundTrips) {
   for (int width : {1, 2, 5, 13, 32}) {
     std::vector<uint32_t> values;
     uint64_t mask = (uint64_t{1} << width) - 1;
-    for (uint32_t i = 0; i < 1000; ++i) values.push_back(static_cast<uint32_t>((i * 2654435761u) & mask));
+    for (uint32_t i = 0; i < 1000; ++i)
+      values.push_back(static_cast<uint32_t>((i * 2654435761u) & mask));
     values.insert(values.end(), 100, static_cast<uint32_t>(mask));  // a long run
     for (uint32_t i = 0; i < 13; ++i) values.push_back(i & mask);
     std::string encoded;
@@ -81,21 +82,28 @@ TEST(DeltaBinaryPacked, DecodesSpecExample) {
 TEST(DeltaBinaryPacked, SingleValueAndLimits) {
   std::vector<int64_t> out;
   size_t consumed = 0;
-  ASSERT_TRUE(DecodeDeltaBinaryPacked(Bytes({0x80, 0x01, 0x04, 0x01, 0x01}), 1, &out, &consumed).ok());
+  ASSERT_TRUE(
+      DecodeDeltaBinaryPacked(Bytes({0x80, 0x01, 0x04, 0x01, 0x01}), 1, &out, &consumed).ok());
   EXPECT_EQ(out, (std::vector<int64_t>{-1}));
   EXPECT_EQ(consumed, 5u);
   out.clear();
   // Claims 1000 values where 10 are expected.
-  EXPECT_FALSE(DecodeDeltaBinaryPacked(Bytes({0x80, 0x01, 0x04, 0xe8, 0x07, 0x00}), 10, &out, &consumed).ok());
+  EXPECT_FALSE(
+      DecodeDeltaBinaryPacked(Bytes({0x80, 0x01, 0x04, 0xe8, 0x07, 0x00}), 10, &out, &consumed)
+          .ok());
   // Block size not a multiple of 128.
   EXPECT_FALSE(DecodeDeltaBinaryPacked(Bytes({0x40, 0x04, 0x01, 0x00}), 10, &out, &consumed).ok());
   // Truncated miniblock.
-  EXPECT_FALSE(DecodeDeltaBinaryPacked(Bytes({0x80, 0x01, 0x04, 0x03, 0x00, 0x00, 0x08, 0, 0, 0, 1}), 10, &out, &consumed).ok());
+  EXPECT_FALSE(
+      DecodeDeltaBinaryPacked(Bytes({0x80, 0x01, 0x04, 0x03, 0x00, 0x00, 0x08, 0, 0, 0, 1}), 10,
+                              &out, &consumed)
+          .ok());
 }
 
 TEST(DeltaLengthByteArray, DecodesLengthsThenBytes) {
   // Lengths 5, 3 (first 5 = zigzag 10; delta -2 -> min delta -2, width 0), then "helloabc".
-  std::string data = Bytes({0x80, 0x01, 0x04, 0x02, 0x0a, 0x03, 0x00, 0x00, 0x00, 0x00}) + "helloabc";
+  std::string data =
+      Bytes({0x80, 0x01, 0x04, 0x02, 0x0a, 0x03, 0x00, 0x00, 0x00, 0x00}) + "helloabc";
   std::vector<std::string_view> out;
   size_t consumed = 0;
   ASSERT_TRUE(DecodeDeltaLengthByteArray(data, 2, &out, &consumed).ok());
@@ -103,18 +111,19 @@ TEST(DeltaLengthByteArray, DecodesLengthsThenBytes) {
   EXPECT_EQ(out[0], "hello");
   EXPECT_EQ(out[1], "abc");
   EXPECT_EQ(consumed, data.size());
-  EXPECT_FALSE(DecodeDeltaLengthByteArray(data.substr(0, data.size() - 1), 2, &out, &consumed).ok());
+  EXPECT_FALSE(
+      DecodeDeltaLengthByteArray(data.substr(0, data.size() - 1), 2, &out, &consumed).ok());
 }
 
 TEST(DeltaByteArray, RebuildsSharedPrefixes) {
   // "apple", "applesauce", "apply": prefixes 0 5 4, suffixes "apple" "sauce" "y".
-  std::string prefixes = Bytes({0x80, 0x01, 0x04, 0x03, 0x00,   // first 0
+  std::string prefixes = Bytes({0x80, 0x01, 0x04, 0x03, 0x00,  // first 0
                                 0x07,                          // min delta -4
                                 0x04, 0, 0, 0})                // width 4: deltas 5,-1 -> 9,3
                          + Bytes({0x39, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
-  std::string lengths = Bytes({0x80, 0x01, 0x04, 0x03, 0x0a,   // first 5
-                               0x07,                           // min delta -4
-                               0x03, 0, 0, 0})                 // width 3: deltas 0,-4 -> 4,0
+  std::string lengths = Bytes({0x80, 0x01, 0x04, 0x03, 0x0a,  // first 5
+                               0x07,                          // min delta -4
+                               0x03, 0, 0, 0})                // width 3: deltas 0,-4 -> 4,0
                         + Bytes({0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
   std::string data = prefixes + lengths + "applesaucey";
   std::deque<std::string> storage;
@@ -160,7 +169,9 @@ TEST(Plain, DecodesEveryPhysicalType) {
   EXPECT_EQ(v.bytes[1], "def");
   v.clear();
   // Lengths that overrun.
-  EXPECT_FALSE(DecodePlain(PhysicalType::kByteArray, 0, Bytes({0xff, 0xff, 0xff, 0x7f, 'a'}), 1, &v, &consumed).ok());
+  EXPECT_FALSE(DecodePlain(PhysicalType::kByteArray, 0, Bytes({0xff, 0xff, 0xff, 0x7f, 'a'}), 1, &v,
+                           &consumed)
+                   .ok());
   EXPECT_FALSE(DecodePlain(PhysicalType::kInt64, 0, "1234567", 1, &v, &consumed).ok());
   EXPECT_FALSE(DecodePlain(PhysicalType::kFixedLenByteArray, 0, "abc", 1, &v, &consumed).ok());
 }

@@ -1,5 +1,5 @@
-// Field ids follow parquet.thrift. Readers skip what they do not need; writers emit only the
-// fields ferry's files use.
+// Parsing of the footer and page headers. Field ids follow parquet.thrift; fields ferry
+// does not need are skipped.
 #include "io/parquet/metadata.h"
 
 #include "absl/strings/str_cat.h"
@@ -42,8 +42,7 @@ absl::Status ReadOptBinary(CompactReader& r, W t, std::optional<std::string>* ou
 }
 
 // Reads a struct-valued field, calling `fn` on each of its fields.
-absl::Status Struct(CompactReader& r, W t,
-                    const std::function<absl::Status(int16_t, W)>& fn) {
+absl::Status Struct(CompactReader& r, W t, const std::function<absl::Status(int16_t, W)>& fn) {
   if (t != W::kStruct) return r.Skip(t);  // tolerate: treated as absent
   return r.ReadStruct(fn);
 }
@@ -61,10 +60,18 @@ absl::Status ReadLogicalType(CompactReader& r, W t, LogicalType* lt) {
   using K = LogicalType::Kind;
   return Struct(r, t, [&](int16_t id, W ft) -> absl::Status {
     switch (id) {
-      case 1: lt->kind = K::kString; break;
-      case 2: lt->kind = K::kMap; break;
-      case 3: lt->kind = K::kList; break;
-      case 4: lt->kind = K::kEnum; break;
+      case 1:
+        lt->kind = K::kString;
+        break;
+      case 2:
+        lt->kind = K::kMap;
+        break;
+      case 3:
+        lt->kind = K::kList;
+        break;
+      case 4:
+        lt->kind = K::kEnum;
+        break;
       case 5:
         lt->kind = K::kDecimal;
         return Struct(r, ft, [&](int16_t fid, W vt) -> absl::Status {
@@ -72,7 +79,9 @@ absl::Status ReadLogicalType(CompactReader& r, W t, LogicalType* lt) {
           if (fid == 2) return r.ReadI32(vt, &lt->precision);
           return r.Skip(vt);
         });
-      case 6: lt->kind = K::kDate; break;
+      case 6:
+        lt->kind = K::kDate;
+        break;
       case 7:
       case 8:
         lt->kind = id == 7 ? K::kTime : K::kTimestamp;
@@ -88,12 +97,24 @@ absl::Status ReadLogicalType(CompactReader& r, W t, LogicalType* lt) {
           if (fid == 2) return r.ReadBool(vt, &lt->is_signed);
           return r.Skip(vt);
         });
-      case 11: lt->kind = K::kNull; break;
-      case 12: lt->kind = K::kJson; break;
-      case 13: lt->kind = K::kBson; break;
-      case 14: lt->kind = K::kUuid; break;
-      case 15: lt->kind = K::kFloat16; break;
-      default: lt->kind = K::kOther; break;
+      case 11:
+        lt->kind = K::kNull;
+        break;
+      case 12:
+        lt->kind = K::kJson;
+        break;
+      case 13:
+        lt->kind = K::kBson;
+        break;
+      case 14:
+        lt->kind = K::kUuid;
+        break;
+      case 15:
+        lt->kind = K::kFloat16;
+        break;
+      default:
+        lt->kind = K::kOther;
+        break;
     }
     return r.Skip(ft);
   });
@@ -102,16 +123,26 @@ absl::Status ReadLogicalType(CompactReader& r, W t, LogicalType* lt) {
 absl::Status ReadSchemaElement(CompactReader& r, W t, SchemaElement* e) {
   return Struct(r, t, [&](int16_t id, W ft) -> absl::Status {
     switch (id) {
-      case 1: return ReadOptI32(r, ft, &e->type);
-      case 2: return r.ReadI32(ft, &e->type_length);
-      case 3: return ReadOptI32(r, ft, &e->repetition);
-      case 4: return r.ReadBinary(ft, &e->name);
-      case 5: return r.ReadI32(ft, &e->num_children);
-      case 6: return ReadOptI32(r, ft, &e->converted_type);
-      case 7: return r.ReadI32(ft, &e->scale);
-      case 8: return r.ReadI32(ft, &e->precision);
-      case 10: return ReadLogicalType(r, ft, &e->logical_type);
-      default: return r.Skip(ft);
+      case 1:
+        return ReadOptI32(r, ft, &e->type);
+      case 2:
+        return r.ReadI32(ft, &e->type_length);
+      case 3:
+        return ReadOptI32(r, ft, &e->repetition);
+      case 4:
+        return r.ReadBinary(ft, &e->name);
+      case 5:
+        return r.ReadI32(ft, &e->num_children);
+      case 6:
+        return ReadOptI32(r, ft, &e->converted_type);
+      case 7:
+        return r.ReadI32(ft, &e->scale);
+      case 8:
+        return r.ReadI32(ft, &e->precision);
+      case 10:
+        return ReadLogicalType(r, ft, &e->logical_type);
+      default:
+        return r.Skip(ft);
     }
   });
 }
@@ -120,13 +151,20 @@ absl::Status ReadStatistics(CompactReader& r, W t, std::optional<Statistics>* ou
   Statistics s;
   PQ_RETURN_IF_ERROR(Struct(r, t, [&](int16_t id, W ft) -> absl::Status {
     switch (id) {
-      case 1: return ReadOptBinary(r, ft, &s.max);
-      case 2: return ReadOptBinary(r, ft, &s.min);
-      case 3: return ReadOptI64(r, ft, &s.null_count);
-      case 4: return ReadOptI64(r, ft, &s.distinct_count);
-      case 5: return ReadOptBinary(r, ft, &s.max_value);
-      case 6: return ReadOptBinary(r, ft, &s.min_value);
-      default: return r.Skip(ft);
+      case 1:
+        return ReadOptBinary(r, ft, &s.max);
+      case 2:
+        return ReadOptBinary(r, ft, &s.min);
+      case 3:
+        return ReadOptI64(r, ft, &s.null_count);
+      case 4:
+        return ReadOptI64(r, ft, &s.distinct_count);
+      case 5:
+        return ReadOptBinary(r, ft, &s.max_value);
+      case 6:
+        return ReadOptBinary(r, ft, &s.min_value);
+      default:
+        return r.Skip(ft);
     }
   }));
   *out = std::move(s);
@@ -158,7 +196,8 @@ absl::Status ReadKeyValues(CompactReader& r, W t, std::vector<KeyValue>* out) {
 absl::Status ReadColumnMetaData(CompactReader& r, W t, ColumnMetaData* m) {
   return Struct(r, t, [&](int16_t id, W ft) -> absl::Status {
     switch (id) {
-      case 1: return ReadEnum(r, ft, &m->type);
+      case 1:
+        return ReadEnum(r, ft, &m->type);
       case 2:
         return List(r, ft, [&](W et) {
           Encoding e;
@@ -171,14 +210,22 @@ absl::Status ReadColumnMetaData(CompactReader& r, W t, ColumnMetaData* m) {
           m->path_in_schema.emplace_back();
           return r.ReadBinary(et, &m->path_in_schema.back());
         });
-      case 4: return r.ReadI32(ft, &m->codec);
-      case 5: return r.ReadI64(ft, &m->num_values);
-      case 6: return r.ReadI64(ft, &m->total_uncompressed_size);
-      case 7: return r.ReadI64(ft, &m->total_compressed_size);
-      case 9: return r.ReadI64(ft, &m->data_page_offset);
-      case 11: return ReadOptI64(r, ft, &m->dictionary_page_offset);
-      case 12: return ReadStatistics(r, ft, &m->statistics);
-      default: return r.Skip(ft);
+      case 4:
+        return r.ReadI32(ft, &m->codec);
+      case 5:
+        return r.ReadI64(ft, &m->num_values);
+      case 6:
+        return r.ReadI64(ft, &m->total_uncompressed_size);
+      case 7:
+        return r.ReadI64(ft, &m->total_compressed_size);
+      case 9:
+        return r.ReadI64(ft, &m->data_page_offset);
+      case 11:
+        return ReadOptI64(r, ft, &m->dictionary_page_offset);
+      case 12:
+        return ReadStatistics(r, ft, &m->statistics);
+      default:
+        return r.Skip(ft);
     }
   });
 }
@@ -191,51 +238,32 @@ absl::Status ReadRowGroup(CompactReader& r, W t, RowGroup* g) {
           ColumnChunk c;
           PQ_RETURN_IF_ERROR(Struct(r, et, [&](int16_t cid, W ct) -> absl::Status {
             switch (cid) {
-              case 1: return ReadOptBinary(r, ct, &c.file_path);
-              case 2: return r.ReadI64(ct, &c.file_offset);
+              case 1:
+                return ReadOptBinary(r, ct, &c.file_path);
+              case 2:
+                return r.ReadI64(ct, &c.file_offset);
               case 3:
                 c.meta_data.emplace();
                 return ReadColumnMetaData(r, ct, &*c.meta_data);
               case 8:
-              case 9: c.encrypted = true; return r.Skip(ct);
-              default: return r.Skip(ct);
+              case 9:
+                c.encrypted = true;
+                return r.Skip(ct);
+              default:
+                return r.Skip(ct);
             }
           }));
           g->columns.push_back(std::move(c));
           return absl::OkStatus();
         });
-      case 2: return r.ReadI64(ft, &g->total_byte_size);
-      case 3: return r.ReadI64(ft, &g->num_rows);
-      default: return r.Skip(ft);
+      case 2:
+        return r.ReadI64(ft, &g->total_byte_size);
+      case 3:
+        return r.ReadI64(ft, &g->num_rows);
+      default:
+        return r.Skip(ft);
     }
   });
-}
-
-void WriteStatistics(const Statistics& s, CompactWriter* w) {
-  if (s.max) w->FieldBinary(1, *s.max);
-  if (s.min) w->FieldBinary(2, *s.min);
-  if (s.null_count) w->FieldI64(3, *s.null_count);
-  if (s.distinct_count) w->FieldI64(4, *s.distinct_count);
-  if (s.max_value) w->FieldBinary(5, *s.max_value);
-  if (s.min_value) w->FieldBinary(6, *s.min_value);
-}
-
-void WriteLogicalType(const LogicalType& lt, CompactWriter* w) {
-  using K = LogicalType::Kind;
-  switch (lt.kind) {
-    case K::kString: w->BeginStructField(1); w->EndStruct(); break;
-    case K::kDate: w->BeginStructField(6); w->EndStruct(); break;
-    case K::kTimestamp:
-      w->BeginStructField(8);
-      w->FieldBool(1, lt.adjusted_to_utc);
-      w->BeginStructField(2);
-      w->BeginStructField(lt.unit == TimeUnit::kMillis ? 1 : lt.unit == TimeUnit::kMicros ? 2 : 3);
-      w->EndStruct();
-      w->EndStruct();
-      w->EndStruct();
-      break;
-    default: break;
-  }
 }
 
 }  // namespace
@@ -244,22 +272,29 @@ absl::Status ParseFileMetaData(std::string_view bytes, FileMetaData* out) {
   CompactReader r(bytes);
   return r.ReadStruct([&](int16_t id, W ft) -> absl::Status {
     switch (id) {
-      case 1: return r.ReadI32(ft, &out->version);
+      case 1:
+        return r.ReadI32(ft, &out->version);
       case 2:
         return List(r, ft, [&](W et) {
           out->schema.emplace_back();
           return ReadSchemaElement(r, et, &out->schema.back());
         });
-      case 3: return r.ReadI64(ft, &out->num_rows);
+      case 3:
+        return r.ReadI64(ft, &out->num_rows);
       case 4:
         return List(r, ft, [&](W et) {
           out->row_groups.emplace_back();
           return ReadRowGroup(r, et, &out->row_groups.back());
         });
-      case 5: return ReadKeyValues(r, ft, &out->key_value_metadata);
-      case 6: return r.ReadBinary(ft, &out->created_by);
-      case 8: out->encrypted = true; return r.Skip(ft);
-      default: return r.Skip(ft);
+      case 5:
+        return ReadKeyValues(r, ft, &out->key_value_metadata);
+      case 6:
+        return r.ReadBinary(ft, &out->created_by);
+      case 8:
+        out->encrypted = true;
+        return r.Skip(ft);
+      default:
+        return r.Skip(ft);
     }
   });
 }
@@ -268,18 +303,26 @@ absl::Status ParsePageHeader(std::string_view bytes, PageHeader* out, size_t* he
   CompactReader r(bytes);
   PQ_RETURN_IF_ERROR(r.ReadStruct([&](int16_t id, W ft) -> absl::Status {
     switch (id) {
-      case 1: return ReadEnum(r, ft, &out->type);
-      case 2: return r.ReadI32(ft, &out->uncompressed_page_size);
-      case 3: return r.ReadI32(ft, &out->compressed_page_size);
+      case 1:
+        return ReadEnum(r, ft, &out->type);
+      case 2:
+        return r.ReadI32(ft, &out->uncompressed_page_size);
+      case 3:
+        return r.ReadI32(ft, &out->compressed_page_size);
       case 5: {
         DataPageHeader& d = out->data_page.emplace();
         return Struct(r, ft, [&](int16_t fid, W vt) -> absl::Status {
           switch (fid) {
-            case 1: return r.ReadI32(vt, &d.num_values);
-            case 2: return ReadEnum(r, vt, &d.encoding);
-            case 3: return ReadEnum(r, vt, &d.definition_level_encoding);
-            case 4: return ReadEnum(r, vt, &d.repetition_level_encoding);
-            default: return r.Skip(vt);
+            case 1:
+              return r.ReadI32(vt, &d.num_values);
+            case 2:
+              return ReadEnum(r, vt, &d.encoding);
+            case 3:
+              return ReadEnum(r, vt, &d.definition_level_encoding);
+            case 4:
+              return ReadEnum(r, vt, &d.repetition_level_encoding);
+            default:
+              return r.Skip(vt);
           }
         });
       }
@@ -295,126 +338,31 @@ absl::Status ParsePageHeader(std::string_view bytes, PageHeader* out, size_t* he
         DataPageHeaderV2& d = out->data_page_v2.emplace();
         return Struct(r, ft, [&](int16_t fid, W vt) -> absl::Status {
           switch (fid) {
-            case 1: return r.ReadI32(vt, &d.num_values);
-            case 2: return r.ReadI32(vt, &d.num_nulls);
-            case 3: return r.ReadI32(vt, &d.num_rows);
-            case 4: return ReadEnum(r, vt, &d.encoding);
-            case 5: return r.ReadI32(vt, &d.definition_levels_byte_length);
-            case 6: return r.ReadI32(vt, &d.repetition_levels_byte_length);
-            case 7: return r.ReadBool(vt, &d.is_compressed);
-            default: return r.Skip(vt);
+            case 1:
+              return r.ReadI32(vt, &d.num_values);
+            case 2:
+              return r.ReadI32(vt, &d.num_nulls);
+            case 3:
+              return r.ReadI32(vt, &d.num_rows);
+            case 4:
+              return ReadEnum(r, vt, &d.encoding);
+            case 5:
+              return r.ReadI32(vt, &d.definition_levels_byte_length);
+            case 6:
+              return r.ReadI32(vt, &d.repetition_levels_byte_length);
+            case 7:
+              return r.ReadBool(vt, &d.is_compressed);
+            default:
+              return r.Skip(vt);
           }
         });
       }
-      default: return r.Skip(ft);
+      default:
+        return r.Skip(ft);
     }
   }));
   *header_size = r.position();
   return absl::OkStatus();
-}
-
-void SerializeFileMetaData(const FileMetaData& m, CompactWriter* w) {
-  w->FieldI32(1, m.version);
-  w->BeginListField(2, W::kStruct, m.schema.size());
-  int leaves = 0;
-  for (const SchemaElement& e : m.schema) {
-    w->BeginStructElement();
-    if (e.type) w->FieldI32(1, static_cast<int32_t>(*e.type));
-    if (e.type_length) w->FieldI32(2, e.type_length);
-    if (e.repetition) w->FieldI32(3, *e.repetition);
-    w->FieldBinary(4, e.name);
-    if (e.num_children) w->FieldI32(5, e.num_children);
-    if (e.converted_type) w->FieldI32(6, *e.converted_type);
-    if (e.logical_type.kind != LogicalType::Kind::kNone) {
-      w->BeginStructField(10);
-      WriteLogicalType(e.logical_type, w);
-      w->EndStruct();
-    }
-    w->EndStruct();
-    if (e.type) ++leaves;
-  }
-  w->FieldI64(3, m.num_rows);
-  w->BeginListField(4, W::kStruct, m.row_groups.size());
-  for (const RowGroup& g : m.row_groups) {
-    w->BeginStructElement();
-    w->BeginListField(1, W::kStruct, g.columns.size());
-    for (const ColumnChunk& c : g.columns) {
-      w->BeginStructElement();
-      w->FieldI64(2, c.file_offset);
-      if (c.meta_data) {
-        const ColumnMetaData& cm = *c.meta_data;
-        w->BeginStructField(3);
-        w->FieldI32(1, static_cast<int32_t>(cm.type));
-        w->BeginListField(2, W::kI32, cm.encodings.size());
-        for (Encoding e : cm.encodings) w->ElementI32(static_cast<int32_t>(e));
-        w->BeginListField(3, W::kBinary, cm.path_in_schema.size());
-        for (const std::string& p : cm.path_in_schema) w->ElementBinary(p);
-        w->FieldI32(4, cm.codec);
-        w->FieldI64(5, cm.num_values);
-        w->FieldI64(6, cm.total_uncompressed_size);
-        w->FieldI64(7, cm.total_compressed_size);
-        w->FieldI64(9, cm.data_page_offset);
-        if (cm.dictionary_page_offset) w->FieldI64(11, *cm.dictionary_page_offset);
-        if (cm.statistics) {
-          w->BeginStructField(12);
-          WriteStatistics(*cm.statistics, w);
-          w->EndStruct();
-        }
-        w->EndStruct();
-      }
-      w->EndStruct();
-    }
-    w->FieldI64(2, g.total_byte_size);
-    w->FieldI64(3, g.num_rows);
-    w->EndStruct();
-  }
-  if (!m.key_value_metadata.empty()) {
-    w->BeginListField(5, W::kStruct, m.key_value_metadata.size());
-    for (const KeyValue& kv : m.key_value_metadata) {
-      w->BeginStructElement();
-      w->FieldBinary(1, kv.key);
-      if (kv.value) w->FieldBinary(2, *kv.value);
-      w->EndStruct();
-    }
-  }
-  if (!m.created_by.empty()) w->FieldBinary(6, m.created_by);
-  if (m.write_column_orders) {
-    w->BeginListField(7, W::kStruct, leaves);
-    for (int i = 0; i < leaves; ++i) {
-      w->BeginStructElement();
-      w->BeginStructField(1);  // TYPE_ORDER
-      w->EndStruct();
-      w->EndStruct();
-    }
-  }
-  w->EndStruct();
-}
-
-void SerializePageHeader(const PageHeader& h, CompactWriter* w) {
-  w->FieldI32(1, static_cast<int32_t>(h.type));
-  w->FieldI32(2, h.uncompressed_page_size);
-  w->FieldI32(3, h.compressed_page_size);
-  if (h.data_page) {
-    const DataPageHeader& d = *h.data_page;
-    w->BeginStructField(5);
-    w->FieldI32(1, d.num_values);
-    w->FieldI32(2, static_cast<int32_t>(d.encoding));
-    w->FieldI32(3, static_cast<int32_t>(d.definition_level_encoding));
-    w->FieldI32(4, static_cast<int32_t>(d.repetition_level_encoding));
-    if (d.statistics) {
-      w->BeginStructField(5);
-      WriteStatistics(*d.statistics, w);
-      w->EndStruct();
-    }
-    w->EndStruct();
-  }
-  if (h.dictionary_page) {
-    w->BeginStructField(7);
-    w->FieldI32(1, h.dictionary_page->num_values);
-    w->FieldI32(2, static_cast<int32_t>(h.dictionary_page->encoding));
-    w->EndStruct();
-  }
-  w->EndStruct();
 }
 
 }  // namespace ferry::parquet

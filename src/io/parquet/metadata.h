@@ -28,11 +28,11 @@ enum class PhysicalType : int32_t {
 
 // ConvertedType values used here (the deprecated annotation, still written by many tools).
 namespace converted {
-inline constexpr int32_t kUtf8 = 0, kMap = 1, kMapKeyValue = 2, kList = 3, kEnum = 4,
-                         kDecimal = 5, kDate = 6, kTimeMillis = 7, kTimeMicros = 8,
-                         kTimestampMillis = 9, kTimestampMicros = 10, kUint8 = 11,
-                         kUint16 = 12, kUint32 = 13, kUint64 = 14, kInt8 = 15, kInt16 = 16,
-                         kInt32 = 17, kInt64 = 18, kJson = 19, kBson = 20, kInterval = 21;
+inline constexpr int32_t kUtf8 = 0, kMap = 1, kMapKeyValue = 2, kList = 3, kEnum = 4, kDecimal = 5,
+                         kDate = 6, kTimeMillis = 7, kTimeMicros = 8, kTimestampMillis = 9,
+                         kTimestampMicros = 10, kUint8 = 11, kUint16 = 12, kUint32 = 13,
+                         kUint64 = 14, kInt8 = 15, kInt16 = 16, kInt32 = 17, kInt64 = 18,
+                         kJson = 19, kBson = 20, kInterval = 21;
 }
 
 enum class Encoding : int32_t {
@@ -47,22 +47,41 @@ enum class Encoding : int32_t {
   kByteStreamSplit = 9,
 };
 
-enum class PageType : int32_t { kDataPage = 0, kIndexPage = 1, kDictionaryPage = 2, kDataPageV2 = 3 };
+enum class PageType : int32_t {
+  kDataPage = 0,
+  kIndexPage = 1,
+  kDictionaryPage = 2,
+  kDataPageV2 = 3
+};
 
 enum class TimeUnit : uint8_t { kMillis, kMicros, kNanos };
 
 // The LogicalType union, reduced to what the reader interprets.
 struct LogicalType {
   enum class Kind : uint8_t {
-    kNone, kString, kEnum, kJson, kBson, kUuid, kFloat16, kDecimal, kDate, kTime,
-    kTimestamp, kInteger, kNull, kMap, kList, kOther
+    kNone,
+    kString,
+    kEnum,
+    kJson,
+    kBson,
+    kUuid,
+    kFloat16,
+    kDecimal,
+    kDate,
+    kTime,
+    kTimestamp,
+    kInteger,
+    kNull,
+    kMap,
+    kList,
+    kOther
   };
   Kind kind = Kind::kNone;
-  int32_t scale = 0, precision = 0;  // kDecimal
-  bool adjusted_to_utc = false;      // kTime, kTimestamp
+  int32_t scale = 0, precision = 0;   // kDecimal
+  bool adjusted_to_utc = false;       // kTime, kTimestamp
   TimeUnit unit = TimeUnit::kMillis;  // kTime, kTimestamp
-  int bit_width = 0;                 // kInteger
-  bool is_signed = true;             // kInteger
+  int bit_width = 0;                  // kInteger
+  bool is_signed = true;              // kInteger
 };
 
 struct SchemaElement {

@@ -7,8 +7,8 @@
 // - ferry reads what DuckDB writes (COPY ... TO with each compression).
 #include <dirent.h>
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,7 +31,8 @@ std::string Corpus() {
   const char* env = std::getenv("FERRY_PARQUET_TESTING");
   if (env != nullptr) return env;
   const char* src = std::getenv("FERRY_SOURCE_DIR");
-  return std::string(src != nullptr ? src : FERRY_PARQUET_SOURCE_DIR) + "/../shared/parquet-testing";
+  return std::string(src != nullptr ? src : FERRY_PARQUET_SOURCE_DIR) +
+         "/../shared/parquet-testing";
 }
 
 std::vector<std::string> ParquetFiles(const std::string& dir) {
@@ -130,9 +131,8 @@ TEST(ParquetConformance, BadDataFailsCleanly) {
   std::vector<std::string> files = ParquetFiles(dir);
   if (files.empty()) GTEST_SKIP() << "parquet-testing corpus not found at " << dir;
   // Flat files that are damaged: they must give an error, not values.
-  const std::vector<std::string> must_fail = {"ARROW-GH-47662.parquet",
-                                              "ARROW-RS-GH-6229-DICTHEADER.parquet",
-                                              "PARQUET-1481.parquet"};
+  const std::vector<std::string> must_fail = {
+      "ARROW-GH-47662.parquet", "ARROW-RS-GH-6229-DICTHEADER.parquet", "PARQUET-1481.parquet"};
   for (const std::string& name : files) {
     auto table = ReadWithFerry(dir + "/" + name);  // never crashes
     if (std::find(must_fail.begin(), must_fail.end(), name) != must_fail.end()) {
@@ -143,9 +143,9 @@ TEST(ParquetConformance, BadDataFailsCleanly) {
 }
 
 std::vector<ColumnSpec> InteropSchema() {
-  return {{"id", ColumnType::kInt64, false},     {"x", ColumnType::kDouble, true},
-          {"city", ColumnType::kString, true},   {"uid", ColumnType::kString, true},
-          {"flag", ColumnType::kBool, true},     {"day", ColumnType::kDate, true},
+  return {{"id", ColumnType::kInt64, false},   {"x", ColumnType::kDouble, true},
+          {"city", ColumnType::kString, true}, {"uid", ColumnType::kString, true},
+          {"flag", ColumnType::kBool, true},   {"day", ColumnType::kDate, true},
           {"at", ColumnType::kTimestamp, true}};
 }
 
@@ -160,8 +160,9 @@ RecordBatch InteropBatch(int64_t first, int64_t n) {
     cols[3].push_back(null ? Value::Null() : Value::String("u-" + std::to_string(i * i)));
     cols[4].push_back(null ? Value::Null() : Value::Bool(i % 3 == 0));
     cols[5].push_back(null ? Value::Null() : Value::String(i % 2 ? "2021-03-14" : "1960-01-01"));
-    cols[6].push_back(null ? Value::Null()
-                           : Value::String(i % 4 ? "2021-01-01 00:15:56" : "2021-06-30 23:59:59.999999"));
+    cols[6].push_back(
+        null ? Value::Null()
+             : Value::String(i % 4 ? "2021-01-01 00:15:56" : "2021-06-30 23:59:59.999999"));
   }
   RecordBatch b(n);
   for (size_t c = 0; c < cols.size(); ++c) b.AddColumn(InteropSchema()[c].name, std::move(cols[c]));
@@ -172,9 +173,12 @@ TEST(ParquetInterop, DuckDbReadsWhatFerryWrites) {
   const std::string dir = testing::MakeTempDir();
   std::vector<DuckJob> jobs;
   std::vector<std::pair<std::string, std::string>> files;  // path, codec name as DuckDB says it
-  for (auto [codec, duck] : std::vector<std::pair<Codec, std::string>>{
-           {Codec::kSnappy, "SNAPPY"}, {Codec::kZstd, "ZSTD"}, {Codec::kGzip, "GZIP"},
-           {Codec::kLz4Raw, "LZ4_RAW"}, {Codec::kUncompressed, "UNCOMPRESSED"}}) {
+  for (auto [codec, duck] :
+       std::vector<std::pair<Codec, std::string>>{{Codec::kSnappy, "SNAPPY"},
+                                                  {Codec::kZstd, "ZSTD"},
+                                                  {Codec::kGzip, "GZIP"},
+                                                  {Codec::kLz4Raw, "LZ4_RAW"},
+                                                  {Codec::kUncompressed, "UNCOMPRESSED"}}) {
     std::string path = dir + "/ferry_" + duck + ".parquet";
     ParquetWriterOptions options;
     options.compression = codec;
@@ -183,14 +187,17 @@ TEST(ParquetInterop, DuckDbReadsWhatFerryWrites) {
     options.key_value_metadata = {{"written_by", "ferry test"}};
     auto writer = ParquetWriter::Open(path, InteropSchema(), options);
     ASSERT_TRUE(writer.ok()) << writer.status();
-    for (int64_t at = 0; at < 4000; at += 1000) ASSERT_TRUE((*writer)->Write(InteropBatch(at, 1000)).ok());
+    for (int64_t at = 0; at < 4000; at += 1000)
+      ASSERT_TRUE((*writer)->Write(InteropBatch(at, 1000)).ok());
     ASSERT_TRUE((*writer)->Close().ok());
     files.push_back({path, duck});
     jobs.push_back({path, ""});
-    jobs.push_back({"", "SELECT row_group_id, path_in_schema, compression, encodings, stats_min_value, "
-                        "stats_max_value, stats_null_count FROM parquet_metadata('" + path +
-                        "') ORDER BY row_group_id, column_id"});
-    jobs.push_back({"", "SELECT key::VARCHAR, value::VARCHAR FROM parquet_kv_metadata('" + path + "')"});
+    jobs.push_back({"",
+                    "SELECT row_group_id, path_in_schema, compression, encodings, stats_min_value, "
+                    "stats_max_value, stats_null_count FROM parquet_metadata('" +
+                        path + "') ORDER BY row_group_id, column_id"});
+    jobs.push_back(
+        {"", "SELECT key::VARCHAR, value::VARCHAR FROM parquet_kv_metadata('" + path + "')"});
   }
   auto results = RunDuckDb(jobs);
   ASSERT_TRUE(results.ok()) << results.status();
@@ -245,8 +252,8 @@ TEST(ParquetInterop, FerryReadsWhatDuckDbWrites) {
   std::vector<DuckJob> jobs;
   for (std::string codec : {"zstd", "snappy", "gzip", "uncompressed"}) {
     std::string path = dir + "/duck_" + codec + ".parquet";
-    jobs.push_back({"", "COPY (" + select + ") TO '" + path +
-                            "' (FORMAT parquet, COMPRESSION " + codec + ", ROW_GROUP_SIZE 2048)"});
+    jobs.push_back({"", "COPY (" + select + ") TO '" + path + "' (FORMAT parquet, COMPRESSION " +
+                            codec + ", ROW_GROUP_SIZE 2048)"});
     paths.push_back(path);
   }
   for (const auto& p : paths) jobs.push_back({p, ""});

@@ -28,8 +28,8 @@ uint64_t ChunkStart(const ColumnMetaData& m) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ParquetReader>> ParquetReader::Open(
-    const std::string& path, ParquetReaderOptions options) {
+absl::StatusOr<std::unique_ptr<ParquetReader>> ParquetReader::Open(const std::string& path,
+                                                                   ParquetReaderOptions options) {
   auto source = OpenFileSource(path);
   if (!source.ok()) return source.status();
   return OpenSource(std::move(*source), std::move(options));
@@ -67,16 +67,16 @@ absl::Status ParquetReader::Init() {
   uint32_t footer_len = 0;
   std::memcpy(&footer_len, tail.data(), 4);
   if (footer_len > size - 12 || footer_len > options_.max_footer_bytes) {
-    return Bad(src, absl::StrCat("footer length ", footer_len, " does not fit the file of ",
-                                 size, " bytes (or exceeds the ", options_.max_footer_bytes,
-                                 "-byte limit)"));
+    return Bad(src,
+               absl::StrCat("footer length ", footer_len, " does not fit the file of ", size,
+                            " bytes (or exceeds the ", options_.max_footer_bytes, "-byte limit)"));
   }
   const uint64_t footer_at = size - 8 - footer_len;
   std::string footer;
   PQ_RETURN_IF_ERROR(source_->ReadAt(footer_at, footer_len, &footer));
   if (auto s = ParseFileMetaData(footer, &meta_); !s.ok()) {
-    return Bad(src, absl::StrCat("corrupt footer (FileMetaData at byte ", footer_at, "): ",
-                                 s.message()));
+    return Bad(
+        src, absl::StrCat("corrupt footer (FileMetaData at byte ", footer_at, "): ", s.message()));
   }
   if (meta_.encrypted) {
     return absl::UnimplementedError(
@@ -100,8 +100,8 @@ absl::Status ParquetReader::Init() {
       const ColumnChunk& chunk = rg.columns[c];
       std::string where = absl::StrCat("row group ", g, ", column '", columns_[c].name, "'");
       if (chunk.encrypted) {
-        return absl::UnimplementedError(absl::StrCat(src.name(), ": ", where,
-                                                     " is encrypted, which is not supported"));
+        return absl::UnimplementedError(
+            absl::StrCat(src.name(), ": ", where, " is encrypted, which is not supported"));
       }
       if (chunk.file_path) return Bad(src, where + " lives in another file, not supported");
       if (!chunk.meta_data) return Bad(src, where + " has no column metadata");
@@ -111,9 +111,9 @@ absl::Status ParquetReader::Init() {
       }
       if (ChunkStart(m) < 4 || m.total_compressed_size < 0 || ChunkStart(m) >= footer_at ||
           static_cast<uint64_t>(m.total_compressed_size) > footer_at) {
-        return Bad(src, absl::StrCat(where, ": byte range (offset ", ChunkStart(m),
-                                     ", ", m.total_compressed_size,
-                                     " bytes) lies outside the data section"));
+        return Bad(src,
+                   absl::StrCat(where, ": byte range (offset ", ChunkStart(m), ", ",
+                                m.total_compressed_size, " bytes) lies outside the data section"));
       }
     }
   }
@@ -156,11 +156,11 @@ absl::Status ParquetReader::StartRowGroup(int index) {
   for (int c : projection_) {
     const ColumnMetaData& m = *rg.columns[c].meta_data;
     uint64_t start = ChunkStart(m);
-    uint64_t length = std::min<uint64_t>(static_cast<uint64_t>(m.total_compressed_size),
-                                         data_end - start);
-    readers_.push_back(std::make_unique<ColumnChunkReader>(
-        columns_[c], source_.get(), index, static_cast<Codec>(m.codec), start, length,
-        options_.limits));
+    uint64_t length =
+        std::min<uint64_t>(static_cast<uint64_t>(m.total_compressed_size), data_end - start);
+    readers_.push_back(std::make_unique<ColumnChunkReader>(columns_[c], source_.get(), index,
+                                                           static_cast<Codec>(m.codec), start,
+                                                           length, options_.limits));
   }
   return absl::OkStatus();
 }

@@ -55,8 +55,8 @@ std::string WriteTable(int64_t rows, ParquetWriterOptions options) {
 }
 
 TEST(ParquetRoundTrip, EveryTypeEveryCodec) {
-  for (Codec codec : {Codec::kSnappy, Codec::kZstd, Codec::kGzip, Codec::kLz4Raw,
-                      Codec::kUncompressed}) {
+  for (Codec codec :
+       {Codec::kSnappy, Codec::kZstd, Codec::kGzip, Codec::kLz4Raw, Codec::kUncompressed}) {
     ParquetWriterOptions options;
     options.compression = codec;
     options.row_group_rows = 1000;
@@ -85,8 +85,8 @@ TEST(ParquetRoundTrip, EveryTypeEveryCodec) {
         std::vector<Value> want = Row(row);
         for (size_t c = 0; c < want.size(); ++c) {
           ASSERT_EQ(batch.column(c).values[r], want[c])
-              << CodecName(static_cast<int32_t>(codec)) << " row " << row << " column " << c
-              << ": " << batch.column(c).values[r].ToString() << " vs " << want[c].ToString();
+              << CodecName(static_cast<int32_t>(codec)) << " row " << row << " column " << c << ": "
+              << batch.column(c).values[r].ToString() << " vs " << want[c].ToString();
         }
       }
     }
@@ -151,7 +151,8 @@ TEST(ParquetRoundTrip, BadValuesNameColumnAndRow) {
   bad.mutable_column(5).values[3] = Value::String("2021-02-30");
   absl::Status s = (*writer)->Write(bad);
   EXPECT_NE(s.message().find("row 3 of the batch: column 'day' (date): '2021-02-30' is not a date"),
-            std::string::npos) << s;
+            std::string::npos)
+      << s;
   RecordBatch null_id = Batch(10, 5);
   null_id.mutable_column(0).values[1] = Value::Null();
   EXPECT_NE((*writer)->Write(null_id).message().find("'id' is not nullable"), std::string::npos);
@@ -176,8 +177,8 @@ TEST(ParquetRoundTrip, EmptyFileAndMissingColumns) {
   EXPECT_FALSE(*(*reader)->Next(&batch));
   // A schema column absent from the batch is written as nulls.
   std::string more;
-  auto w2 = ParquetWriter::Create(StringSink(&more), {{"a", ColumnType::kInt64, true},
-                                                      {"b", ColumnType::kString, true}});
+  auto w2 = ParquetWriter::Create(
+      StringSink(&more), {{"a", ColumnType::kInt64, true}, {"b", ColumnType::kString, true}});
   RecordBatch only_a(2);
   only_a.AddColumn("a", {Value::Int(1), Value::Int(2)});
   ASSERT_TRUE((*w2)->Write(only_a).ok());
@@ -212,7 +213,8 @@ TEST(ParquetRoundTrip, DamagedFilesFailCleanly) {
   std::mt19937 rng(7);
   for (int i = 0; i < 400; ++i) {
     std::string damaged = bytes;
-    for (int k = 0; k < 3; ++k) damaged[rng() % damaged.size()] ^= static_cast<char>(1 + rng() % 255);
+    for (int k = 0; k < 3; ++k)
+      damaged[rng() % damaged.size()] ^= static_cast<char>(1 + rng() % 255);
     (void)read_all(damaged);
   }
   absl::Status s = read_all(std::string("PAR1") + std::string(20, 'x') + "PAR1");

@@ -51,20 +51,21 @@ absl::StatusOr<Codec> ParseCodec(std::string_view name) {
   if (n == "gzip") return Codec::kGzip;
   if (n == "lz4_raw" || n == "lz4") return Codec::kLz4Raw;
   if (n == "none" || n == "uncompressed") return Codec::kUncompressed;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown Parquet compression '", n, "'; use snappy, zstd, gzip, lz4_raw or none"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown Parquet compression '", n,
+                                                 "'; use snappy, zstd, gzip, lz4_raw or none"));
 }
 
-absl::StatusOr<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(
-    const std::string& path, std::vector<ColumnSpec> schema, ParquetWriterOptions options) {
+absl::StatusOr<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& path,
+                                                                   std::vector<ColumnSpec> schema,
+                                                                   ParquetWriterOptions options) {
   auto sink = FileSink(path);
   if (!sink.ok()) return sink.status();
   return Create(std::move(*sink), std::move(schema), std::move(options));
 }
 
-absl::StatusOr<std::unique_ptr<ParquetWriter>> ParquetWriter::Create(
-    std::unique_ptr<ByteSink> sink, std::vector<ColumnSpec> schema,
-    ParquetWriterOptions options) {
+absl::StatusOr<std::unique_ptr<ParquetWriter>> ParquetWriter::Create(std::unique_ptr<ByteSink> sink,
+                                                                     std::vector<ColumnSpec> schema,
+                                                                     ParquetWriterOptions options) {
   if (schema.empty()) return absl::InvalidArgumentError("a Parquet schema needs a column");
   for (size_t i = 0; i < schema.size(); ++i) {
     if (schema[i].name.empty()) {
@@ -134,8 +135,8 @@ absl::Status ParquetWriter::Write(const RecordBatch& batch) {
         const Value& v = sources[c] == nullptr ? null : sources[c]->values[r];
         if (absl::Status s = columns_[c].Append(v); !s.ok()) {
           for (size_t k = 0; k <= c; ++k) columns_[k].Truncate(before);
-          absl::Status error = absl::InvalidArgumentError(
-              absl::StrCat("row ", r, " of the batch: ", s.message()));
+          absl::Status error =
+              absl::InvalidArgumentError(absl::StrCat("row ", r, " of the batch: ", s.message()));
           if (flushed) failed_ = error;  // earlier rows of the batch cannot be taken back
           return error;
         }

@@ -35,13 +35,13 @@ absl::StatusOr<std::unique_ptr<ByteSink>> FileSink(const std::string& path);
 std::unique_ptr<ByteSink> StringSink(std::string* out);
 
 struct ParquetWriterOptions {
-  Codec compression = Codec::kSnappy;   // also kZstd, kGzip, kLz4Raw, kUncompressed
-  int compression_level = 0;            // 0: the codec's default
-  size_t row_group_rows = 1u << 20;     // a row group holds at most this many rows
-  size_t row_group_bytes = 128u << 20;  // ... and about this many encoded bytes
-  size_t page_bytes = 1u << 20;         // target size of a data page
+  Codec compression = Codec::kSnappy;      // also kZstd, kGzip, kLz4Raw, kUncompressed
+  int compression_level = 0;               // 0: the codec's default
+  size_t row_group_rows = 1u << 20;        // a row group holds at most this many rows
+  size_t row_group_bytes = 128u << 20;     // ... and about this many encoded bytes
+  size_t page_bytes = 1u << 20;            // target size of a data page
   size_t dictionary_max_bytes = 1u << 20;  // string dictionaries beyond this fall back to PLAIN
-  bool statistics = true;               // min/max/null_count per column chunk
+  bool statistics = true;                  // min/max/null_count per column chunk
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
   std::string created_by = "ferry version 0.1.0";
 };
@@ -51,12 +51,12 @@ absl::StatusOr<Codec> ParseCodec(std::string_view name);
 
 class ParquetWriter {
  public:
-  static absl::StatusOr<std::unique_ptr<ParquetWriter>> Create(
-      std::unique_ptr<ByteSink> sink, std::vector<ColumnSpec> schema,
-      ParquetWriterOptions options = {});
-  static absl::StatusOr<std::unique_ptr<ParquetWriter>> Open(
-      const std::string& path, std::vector<ColumnSpec> schema,
-      ParquetWriterOptions options = {});
+  static absl::StatusOr<std::unique_ptr<ParquetWriter>> Create(std::unique_ptr<ByteSink> sink,
+                                                               std::vector<ColumnSpec> schema,
+                                                               ParquetWriterOptions options = {});
+  static absl::StatusOr<std::unique_ptr<ParquetWriter>> Open(const std::string& path,
+                                                             std::vector<ColumnSpec> schema,
+                                                             ParquetWriterOptions options = {});
 
   // Appends the batch's rows. Columns are matched by name (extra batch columns are
   // ignored; a schema column missing from the batch is null). A value that does not fit
@@ -80,8 +80,8 @@ class ParquetWriter {
   ParquetWriterOptions options_;
   std::vector<ColumnWriter> columns_;
   FileMetaData meta_;
-  int64_t offset_ = 0;   // bytes written so far
-  int64_t rows_ = 0;     // rows accepted so far
+  int64_t offset_ = 0;  // bytes written so far
+  int64_t rows_ = 0;    // rows accepted so far
   size_t group_rows_ = 0;
   bool closed_ = false;
   absl::Status failed_;  // a write error leaves the file unusable

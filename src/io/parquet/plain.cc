@@ -12,8 +12,8 @@ namespace ferry::parquet {
 namespace {
 
 absl::Status Truncated(std::string_view what, size_t need, size_t have) {
-  return absl::InvalidArgumentError(absl::StrCat("PLAIN ", Sv(what), ": ", need,
-                                                 " bytes needed, only ", have, " in the page"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("PLAIN ", Sv(what), ": ", need, " bytes needed, only ", have, " in the page"));
 }
 
 template <typename T>
@@ -104,27 +104,37 @@ absl::Status DecodePlain(PhysicalType type, int32_t type_length, std::string_vie
   for (size_t i = 0; i < count; ++i) {
     const char* v = p + i * width;
     switch (type) {
-      case PhysicalType::kInt32: out->ints.push_back(Load<int32_t>(v)); break;
-      case PhysicalType::kInt64: out->ints.push_back(Load<int64_t>(v)); break;
-      case PhysicalType::kFloat: out->doubles.push_back(Load<float>(v)); break;
-      case PhysicalType::kDouble: out->doubles.push_back(Load<double>(v)); break;
-      default: out->bytes.push_back(std::string_view(v, width)); break;
+      case PhysicalType::kInt32:
+        out->ints.push_back(Load<int32_t>(v));
+        break;
+      case PhysicalType::kInt64:
+        out->ints.push_back(Load<int64_t>(v));
+        break;
+      case PhysicalType::kFloat:
+        out->doubles.push_back(Load<float>(v));
+        break;
+      case PhysicalType::kDouble:
+        out->doubles.push_back(Load<double>(v));
+        break;
+      default:
+        out->bytes.push_back(std::string_view(v, width));
+        break;
     }
   }
   *consumed = count * width;
   return absl::OkStatus();
 }
 
-absl::Status DecodeByteStreamSplit(PhysicalType type, int32_t type_length,
-                                   std::string_view data, size_t count, PhysicalValues* out) {
+absl::Status DecodeByteStreamSplit(PhysicalType type, int32_t type_length, std::string_view data,
+                                   size_t count, PhysicalValues* out) {
   size_t width = FixedWidth(type, type_length);
   if (width == 0 || type == PhysicalType::kInt96) {
     return absl::InvalidArgumentError("BYTE_STREAM_SPLIT used on a type it does not apply to");
   }
   if (count > data.size() / width) {
     return absl::InvalidArgumentError(absl::StrCat("BYTE_STREAM_SPLIT: ", count, " values of ",
-                                                   width, " bytes need more than the ",
-                                                   data.size(), " in the page"));
+                                                   width, " bytes need more than the ", data.size(),
+                                                   " in the page"));
   }
   // Each stream is data.size() / width bytes long (the page may hold more values than count
   // when nulls were counted; the stream stride is what the page holds).

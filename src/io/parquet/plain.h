@@ -18,10 +18,10 @@ namespace ferry::parquet {
 
 // Decoded values of one page, in the vector that matches the physical type.
 struct PhysicalValues {
-  std::vector<int64_t> ints;             // BOOLEAN (0/1), INT32, INT64
-  std::vector<double> doubles;           // FLOAT, DOUBLE
-  std::vector<std::string_view> bytes;   // BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT96
-  std::deque<std::string> storage;       // owns bytes that are not views into the page
+  std::vector<int64_t> ints;            // BOOLEAN (0/1), INT32, INT64
+  std::vector<double> doubles;          // FLOAT, DOUBLE
+  std::vector<std::string_view> bytes;  // BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT96
+  std::deque<std::string> storage;      // owns bytes that are not views into the page
 
   size_t size(PhysicalType type) const;
   void clear();
@@ -37,8 +37,8 @@ absl::Status DecodePlain(PhysicalType type, int32_t type_length, std::string_vie
                          size_t count, PhysicalValues* out, size_t* consumed);
 
 // Decodes `count` BYTE_STREAM_SPLIT values (FLOAT, DOUBLE, INT32, INT64, FLBA).
-absl::Status DecodeByteStreamSplit(PhysicalType type, int32_t type_length,
-                                   std::string_view data, size_t count, PhysicalValues* out);
+absl::Status DecodeByteStreamSplit(PhysicalType type, int32_t type_length, std::string_view data,
+                                   size_t count, PhysicalValues* out);
 
 // PLAIN encoders for the writer.
 void AppendPlainInt32(int32_t v, std::string* out);

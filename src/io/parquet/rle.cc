@@ -36,8 +36,8 @@ absl::Status RleBitPackedDecoder::NextRun() {
   for (int shift = 0;; shift += 7) {
     if (pos_ >= data_.size() || shift > 35) {
       return absl::InvalidArgumentError(
-          absl::StrCat("RLE/bit-packed data ends (or has a bad run header) at byte ", pos_,
-                       " of ", data_.size()));
+          absl::StrCat("RLE/bit-packed data ends (or has a bad run header) at byte ", pos_, " of ",
+                       data_.size()));
     }
     uint8_t b = static_cast<uint8_t>(data_[pos_++]);
     header |= static_cast<uint64_t>(b & 0x7f) << shift;
@@ -86,7 +86,8 @@ absl::Status RleBitPackedDecoder::Decode(size_t n, std::vector<uint32_t>* out) {
     } else if (packed_left_ > 0) {
       size_t take = std::min(packed_left_, n);
       for (size_t i = 0; i < take; ++i) {
-        out->push_back(width_ == 0 ? 0 : static_cast<uint32_t>(ReadPackedBits(base, packed_bit_, width_)));
+        out->push_back(
+            width_ == 0 ? 0 : static_cast<uint32_t>(ReadPackedBits(base, packed_bit_, width_)));
         packed_bit_ += width_;
       }
       packed_left_ -= take;

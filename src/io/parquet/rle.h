@@ -30,8 +30,8 @@ class RleBitPackedDecoder {
   size_t pos_ = 0;
   size_t rle_left_ = 0;
   uint32_t rle_value_ = 0;
-  size_t packed_left_ = 0;   // values left in the current bit-packed run
-  size_t packed_bit_ = 0;    // bit offset of the next packed value in data_
+  size_t packed_left_ = 0;  // values left in the current bit-packed run
+  size_t packed_bit_ = 0;   // bit offset of the next packed value in data_
 };
 
 // Smallest number of bits that holds `max_value`.

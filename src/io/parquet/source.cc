@@ -15,7 +15,8 @@ namespace {
 
 class FileSource : public RandomAccessSource {
  public:
-  FileSource(int fd, uint64_t size, std::string name) : fd_(fd), size_(size), name_(std::move(name)) {}
+  FileSource(int fd, uint64_t size, std::string name)
+      : fd_(fd), size_(size), name_(std::move(name)) {}
   ~FileSource() override { close(fd_); }
   uint64_t size() const override { return size_; }
   const std::string& name() const override { return name_; }
@@ -30,9 +31,9 @@ class FileSource : public RandomAccessSource {
       ssize_t got = pread(fd_, out->data() + done, n - done, static_cast<off_t>(offset + done));
       if (got < 0 && errno == EINTR) continue;
       if (got <= 0) {
-        return absl::UnavailableError(absl::StrCat(
-            name_, ": read failed at byte ", offset + done, ": ",
-            got == 0 ? "unexpected end of file" : std::strerror(errno)));
+        return absl::UnavailableError(
+            absl::StrCat(name_, ": read failed at byte ", offset + done, ": ",
+                         got == 0 ? "unexpected end of file" : std::strerror(errno)));
       }
       done += static_cast<size_t>(got);
     }
@@ -47,7 +48,8 @@ class FileSource : public RandomAccessSource {
 
 class StringSource : public RandomAccessSource {
  public:
-  StringSource(std::string bytes, std::string name) : bytes_(std::move(bytes)), name_(std::move(name)) {}
+  StringSource(std::string bytes, std::string name)
+      : bytes_(std::move(bytes)), name_(std::move(name)) {}
   uint64_t size() const override { return bytes_.size(); }
   const std::string& name() const override { return name_; }
   absl::Status ReadAt(uint64_t offset, size_t n, std::string* out) override {

@@ -25,8 +25,7 @@ class RandomAccessSource {
 
 // Opens a regular file; the error names the path and the cause.
 absl::StatusOr<std::unique_ptr<RandomAccessSource>> OpenFileSource(const std::string& path);
-std::unique_ptr<RandomAccessSource> MemorySource(std::string bytes,
-                                                 std::string name = "memory");
+std::unique_ptr<RandomAccessSource> MemorySource(std::string bytes, std::string name = "memory");
 
 }  // namespace ferry::parquet
 

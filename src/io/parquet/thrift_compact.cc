@@ -13,8 +13,7 @@ namespace {
 constexpr int kMaxDepth = 32;
 
 bool IsInteger(WireType t) {
-  return t == WireType::kByte || t == WireType::kI16 || t == WireType::kI32 ||
-         t == WireType::kI64;
+  return t == WireType::kByte || t == WireType::kI16 || t == WireType::kI32 || t == WireType::kI64;
 }
 
 }  // namespace
@@ -116,8 +115,7 @@ absl::Status CompactReader::ReadBinary(WireType type, std::string* out) {
   return absl::OkStatus();
 }
 
-absl::Status CompactReader::ReadListHeader(WireType type, WireType* element_type,
-                                           size_t* size) {
+absl::Status CompactReader::ReadListHeader(WireType type, WireType* element_type, size_t* size) {
   if (type != WireType::kList && type != WireType::kSet) return Error("expected a list field");
   if (pos_ >= bytes_.size()) return Error("truncated list header");
   uint8_t header = static_cast<uint8_t>(bytes_[pos_++]);

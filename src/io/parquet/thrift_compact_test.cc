@@ -60,8 +60,12 @@ TEST(CompactReader, RejectsTruncatedAndOversizedInput) {
     EXPECT_FALSE(r.ReadStruct([&](int16_t, WireType t) { return r.Skip(t); }).ok()) << n;
   }
   // A list header claiming a billion elements in 6 bytes.
-  std::string list = {0x19, static_cast<char>(0xf5), static_cast<char>(0x80),
-                      static_cast<char>(0x94), static_cast<char>(0xeb), 0x03};
+  std::string list = {0x19,
+                      static_cast<char>(0xf5),
+                      static_cast<char>(0x80),
+                      static_cast<char>(0x94),
+                      static_cast<char>(0xeb),
+                      0x03};
   CompactReader r(list);
   absl::Status s = r.ReadStruct([&](int16_t, WireType t) { return r.Skip(t); });
   EXPECT_NE(s.message().find("overruns"), std::string::npos) << s;
