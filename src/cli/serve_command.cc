@@ -66,6 +66,13 @@ int RunServe(const ServeFlags& flags) {
     m->ModelLoad(e);
   };
   std::error_code ec;
+  for (const std::string& path : flags.paths) {
+    if (!std::filesystem::is_directory(path, ec)) {
+      return ReportCannotRun(kName, absl::StrCat(path, ": not a directory"),
+                             "give bundle directories (each with a ferry.yaml) or one model "
+                             "repository (REPO/<name>/<version>/ferry.yaml)");
+    }
+  }
   bool repository_mode = flags.paths.size() == 1 &&
                          std::filesystem::is_directory(flags.paths[0], ec) &&
                          !std::filesystem::exists(flags.paths[0] + "/ferry.yaml", ec);

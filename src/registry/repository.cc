@@ -93,11 +93,12 @@ Repository::Cached& Repository::Update(const Candidate& candidate, bool settle) 
   }
   DirSignature sig = SignDirectory(candidate.path);
   bool forced = retry_.count(c.model) > 0;
-  if (sig.text == c.signature && !forced) return c;
+  if (c.tried && sig.text == c.signature && !forced) return c;
   if (settle && !forced && std::chrono::system_clock::now() - sig.newest < std::chrono::seconds(1)) {
     return c;  // still being written; next round
   }
   c.signature = sig.text;
+  c.tried = true;
   bool reload = c.good != nullptr;
   absl::StatusOr<std::shared_ptr<const bundle::Bundle>> loaded = LoadBundle(candidate.path);
   LoadEvent event{c.model, c.version, candidate.path, loaded.ok(), reload, ""};

@@ -77,6 +77,7 @@ class Repository {
 
  private:
   struct Cached {
+    bool tried = false;
     std::string signature;  // of the files when last tried
     std::shared_ptr<const bundle::Bundle> good;  // last copy that loaded
     std::string error;      // the last attempt's error, "" when it loaded
