@@ -34,10 +34,40 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// Writes `value` as exactly `width` decimal digits at `out`. REQUIRES: 0 <= value < 10^width.
+char* PutDigits(char* out, int64_t value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
 std::string FractionImpl(int64_t nanos, int digits) {
   if (nanos == 0) return "";
-  if (digits == 6 || nanos % 1000 == 0) return absl::StrFormat(".%06d", nanos / 1000);
-  return absl::StrFormat(".%09d", nanos);
+  char buf[10];
+  buf[0] = '.';
+  if (digits == 6 || nanos % 1000 == 0)
+    return std::string(buf, PutDigits(buf + 1, nanos / 1000, 6));
+  return std::string(buf, PutDigits(buf + 1, nanos, 9));
+}
+
+// "YYYY-MM-DD" into `out` (years 0..9999 take the fast path).
+void AppendDate(int64_t days, std::string* out) {
+  int64_t y = 0;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  if (y < 0 || y > 9999) {
+    absl::StrAppendFormat(out, "%04d-%02d-%02d", y, m, d);
+    return;
+  }
+  char buf[10];
+  char* p = PutDigits(buf, y, 4);
+  *p++ = '-';
+  p = PutDigits(p, m, 2);
+  *p++ = '-';
+  PutDigits(p, d, 2);
+  out->append(buf, 10);
 }
 
 bool Digits(std::string_view s, size_t pos, size_t n, int64_t* out) {
@@ -58,18 +88,27 @@ int64_t FloorDiv(int64_t a, int64_t b) { return FloorDivImpl(a, b); }
 std::string FormatFraction(int64_t nanos, int digits) { return FractionImpl(nanos, digits); }
 
 std::string FormatDate(int64_t days) {
-  int64_t y = 0;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
-  return absl::StrFormat("%04d-%02d-%02d", y, m, d);
+  std::string out;
+  AppendDate(days, &out);
+  return out;
 }
 
 std::string FormatTimestampNanos(int64_t seconds, int64_t nanos, int digits) {
-  int64_t days = FloorDiv(seconds, 86400);
+  int64_t days = FloorDivImpl(seconds, 86400);
   int64_t sod = seconds - days * 86400;
-  return absl::StrCat(FormatDate(days),
-                      absl::StrFormat(" %02d:%02d:%02d", sod / 3600, sod / 60 % 60, sod % 60),
-                      FractionImpl(nanos, digits));
+  std::string out;
+  out.reserve(26);
+  AppendDate(days, &out);
+  char buf[9];
+  buf[0] = ' ';
+  char* p = PutDigits(buf + 1, sod / 3600, 2);
+  *p++ = ':';
+  p = PutDigits(p, sod / 60 % 60, 2);
+  *p++ = ':';
+  PutDigits(p, sod % 60, 2);
+  out.append(buf, 9);
+  if (nanos != 0) out += FractionImpl(nanos, digits);
+  return out;
 }
 
 bool ParseDate(std::string_view s, int64_t* days) {
