@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The tour `make demo` gives: validates the flight delay bundle, scores its sample requests
 # (JSONL and CSV) and shows each request next to its decoded prediction, then the same flights
-# in minutes, records ferry rejects, and one line each from the other two examples.
+# in minutes, records ferry rejects, and one line each from the other two examples; it ends by
+# serving the flight delay bundle with `ferry serve` at http://localhost:$DEMO_PORT (8080 by
+# default) and prints a curl command that gets a decoded prediction; Ctrl-C stops it.
+# DEMO_SERVE=0 skips the serving step (for scripted runs).
 # Expects `make examples` to have run (the Makefile's demo target does that first).
 # The binary is $FERRY_BINARY when set, else $BUILD_DIR/ferry (BUILD_DIR defaults to build).
 set -euo pipefail
@@ -96,4 +99,36 @@ with open(sys.argv[1]) as r, open(sys.argv[2]) as p:
               f"{answer['propensity']:.3f}")
 PY
 
-say "Done. See examples/*/README.md for what each example is and how to run it."
+if [ "${DEMO_SERVE:-1}" = "0" ]; then
+  say "Done. See examples/*/README.md for what each example is and how to run it."
+  exit 0
+fi
+
+PORT="${DEMO_PORT:-8080}"
+URL="http://localhost:$PORT/v1/models/flight_delays/predict"
+say "Serve the flight delay bundle over HTTP (ferry serve; docs/serve.md)"
+printf '$ %s\n' "ferry serve --port $PORT examples/flight_delays/bundle"
+"$FERRY" serve --port "$PORT" "$FLIGHTS/bundle" &
+SERVER=$!
+trap 'kill -TERM "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'exit 0' INT TERM
+for _ in $(seq 100); do
+  curl -s -o /dev/null "http://localhost:$PORT/ping" && break
+  kill -0 "$SERVER" 2>/dev/null || fail "ferry serve did not start (is port $PORT busy? set DEMO_PORT)"
+  sleep 0.1
+done
+CURL=(curl -s -F DepDelay=5.0 -F Carrier=AA -F FlightDate=2016-12-23 -F Origin=ATL -F Dest=SFO
+      -F FlightNum=1519 "$URL")
+say "Ask it (a form post, as web forms and curl -F send it):"
+echo "  ${CURL[*]}"
+answer="$("${CURL[@]}")" || fail "the request to $URL failed"
+echo "  $answer"
+"$PYTHON" -c 'import json, sys; p = json.loads(sys.argv[1])["predictions"][0]; print("  -> delay_class:", p["delay_class"])' "$answer" ||
+  fail "ferry serve did not answer with a decoded prediction"
+echo
+echo "  JSON works too:"
+echo "  curl -s $URL -H 'Content-Type: application/json' \\"
+echo "    -d '{\"DepDelay\": 5.0, \"Carrier\": \"AA\", \"FlightDate\": \"2016-12-23\", \"Origin\": \"ATL\", \"Dest\": \"SFO\"}'"
+echo "  KServe V2: POST /v2/models/flight_delays/infer   MLflow: POST /invocations   metrics: GET /metrics"
+say "ferry serve is running at http://localhost:$PORT; press Ctrl-C to stop it."
+wait "$SERVER"
