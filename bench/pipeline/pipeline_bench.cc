@@ -1,8 +1,9 @@
 // pipeline_bench: what a bundle's pipeline (input checks, feature derivation, output building)
 // costs per record next to the model's own cost, for each example bundle.
 //
-//   build/bench/pipeline/pipeline_bench examples/flight_delays/bundle \
-//       examples/flight_delays/requests/sample.jsonl [records] [batch]
+//   build/bench/pipeline/pipeline_bench BUNDLE_DIR REQUESTS_FILE [records] [batch]
+//   e.g. BUNDLE_DIR=examples/flight_delays/bundle,
+//        REQUESTS_FILE=examples/flight_delays/requests/sample.jsonl
 //
 // The sample requests are repeated to `records` records (default 200000) and scored in batches
 // of `batch` (default 1024), then once more one record at a time (online requests). Times come

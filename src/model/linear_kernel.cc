@@ -10,6 +10,8 @@ class LinearKernel final : public CompiledEstimator {
   explicit LinearKernel(const LinearModel& m) : m_(m) {}
   int32_t num_features() const override { return m_.num_features; }
   int32_t num_raw() const override { return m_.num_outputs; }
+  // scikit-learn's linear models refuse NaN input; so do we, per row.
+  bool missing_allowed() const override { return false; }
   void PredictRaw(const double* x, size_t num_rows, double* raw) const override {
     const int32_t p = m_.num_features;
     const int32_t k_out = m_.num_outputs;
