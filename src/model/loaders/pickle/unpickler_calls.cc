@@ -22,8 +22,9 @@ bool IsStr(const Object& o, absl::string_view s) { return o.kind == Kind::kStrin
 absl::Status Unpickler::LoadGlobal(absl::string_view module, absl::string_view name) {
   const AllowedGlobal* g = FindAllowedGlobal(module, name);
   if (g == nullptr) {
-    return Error(
-        absl::StrCat("refusing global '", module, ".", name, "': ", RefusalReason(module, name)));
+    return absl::InvalidArgumentError(absl::StrCat("pickle: refusing global '", module, ".", name,
+                                                   "' (byte ", op_pos_,
+                                                   "): ", RefusalReason(module, name)));
   }
   auto o = New(Kind::kGlobal);
   if (!o.ok()) return o.status();
