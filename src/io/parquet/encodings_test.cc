@@ -20,7 +20,8 @@ std::string Bytes(std::initializer_list<int> b) {
 
 TEST(Rle, DecodesBitPackedRunFromTheSpec) {
   // Values 0..7 at bit width 3: one group, header (1 << 1) | 1, bytes 10001000 11000110 11111010.
-  RleBitPackedDecoder d(Bytes({0x03, 0x88, 0xc6, 0xfa}), 3);
+  const std::string data = Bytes({0x03, 0x88, 0xc6, 0xfa});
+  RleBitPackedDecoder d(data, 3);
   std::vector<uint32_t> out;
   ASSERT_TRUE(d.Decode(8, &out).ok());
   EXPECT_EQ(out, (std::vector<uint32_t>{0, 1, 2, 3, 4, 5, 6, 7}));
@@ -34,17 +35,19 @@ TEST(Rle, DecodesRleRunsAndMixes) {
   ASSERT_TRUE(d.Decode(300, &out).ok());
   EXPECT_EQ(out, std::vector<uint32_t>(300, 5));
   // Width-1 hybrid of a run then literals.
-  RleBitPackedDecoder levels(Bytes({0x10, 0x01, 0x03, 0x55}), 1);
+  const std::string level_bytes = Bytes({0x10, 0x01, 0x03, 0x55});
+  RleBitPackedDecoder levels(level_bytes, 1);
   std::vector<uint32_t> l;
   ASSERT_TRUE(levels.Decode(16, &l).ok());
   EXPECT_EQ(l, (std::vector<uint32_t>{1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 1, 0}));
 }
 
 TEST(Rle, ErrorsWhenDataEnds) {
-  RleBitPackedDecoder d(Bytes({0x04, 0x01}), 1);  // a run of 2
+  const std::string run = Bytes({0x04, 0x01});  // a run of 2
+  RleBitPackedDecoder d(run, 1);
   std::vector<uint32_t> out;
   EXPECT_FALSE(d.Decode(3, &out).ok());
-  RleBitPackedDecoder wide(Bytes({0x02, 0x01}), 40);
+  RleBitPackedDecoder wide(run, 40);
   EXPECT_FALSE(wide.Decode(1, &out).ok());
 }
 

@@ -10,6 +10,8 @@ namespace {
 
 using W = WireType;
 
+constexpr size_t kMaxPathDepth = 64;
+
 // Reads an i32 enum field into an enum class.
 template <typename E>
 absl::Status ReadEnum(CompactReader& r, W t, E* out) {
@@ -207,6 +209,9 @@ absl::Status ReadColumnMetaData(CompactReader& r, W t, ColumnMetaData* m) {
         });
       case 3:
         return List(r, ft, [&](W et) {
+          if (m->path_in_schema.size() >= kMaxPathDepth) {
+            return absl::InvalidArgumentError("path_in_schema is longer than 64 elements");
+          }
           m->path_in_schema.emplace_back();
           return r.ReadBinary(et, &m->path_in_schema.back());
         });
@@ -253,6 +258,11 @@ absl::Status ReadRowGroup(CompactReader& r, W t, RowGroup* g) {
                 return r.Skip(ct);
             }
           }));
+          // A chunk must describe its data; refusing empty ones early also keeps a small
+          // footer from expanding into many large empty structs.
+          if (!c.meta_data && !c.encrypted) {
+            return absl::InvalidArgumentError("column chunk without column metadata");
+          }
           g->columns.push_back(std::move(c));
           return absl::OkStatus();
         });
@@ -277,14 +287,23 @@ absl::Status ParseFileMetaData(std::string_view bytes, FileMetaData* out) {
       case 2:
         return List(r, ft, [&](W et) {
           out->schema.emplace_back();
-          return ReadSchemaElement(r, et, &out->schema.back());
+          PQ_RETURN_IF_ERROR(ReadSchemaElement(r, et, &out->schema.back()));
+          if (out->schema.back().name.empty() && out->schema.size() > 1) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("schema element ", out->schema.size() - 1, " has no name"));
+          }
+          return absl::OkStatus();
         });
       case 3:
         return r.ReadI64(ft, &out->num_rows);
       case 4:
         return List(r, ft, [&](W et) {
           out->row_groups.emplace_back();
-          return ReadRowGroup(r, et, &out->row_groups.back());
+          PQ_RETURN_IF_ERROR(ReadRowGroup(r, et, &out->row_groups.back()));
+          if (out->row_groups.back().columns.empty()) {
+            return absl::InvalidArgumentError("row group without column chunks");
+          }
+          return absl::OkStatus();
         });
       case 5:
         return ReadKeyValues(r, ft, &out->key_value_metadata);
