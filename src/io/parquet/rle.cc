@@ -2,6 +2,8 @@
 // low bit 0 = RLE (header >> 1 repeats of one value stored in ceil(width / 8) bytes).
 #include "io/parquet/rle.h"
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 
 namespace ferry::parquet {
@@ -85,9 +87,18 @@ absl::Status RleBitPackedDecoder::Decode(size_t n, std::vector<uint32_t>* out) {
       n -= take;
     } else if (packed_left_ > 0) {
       size_t take = std::min(packed_left_, n);
+      const uint64_t mask = (uint64_t{1} << width_) - 1;
       for (size_t i = 0; i < take; ++i) {
-        out->push_back(
-            width_ == 0 ? 0 : static_cast<uint32_t>(ReadPackedBits(base, packed_bit_, width_)));
+        size_t byte = packed_bit_ / 8;
+        uint32_t v = 0;
+        if (width_ != 0 && byte + 8 <= data_.size()) {
+          uint64_t word;  // width <= 32 and shift <= 7 fit in one 64-bit load
+          std::memcpy(&word, base + byte, 8);
+          v = static_cast<uint32_t>((word >> (packed_bit_ % 8)) & mask);
+        } else if (width_ != 0) {
+          v = static_cast<uint32_t>(ReadPackedBits(base, packed_bit_, width_));
+        }
+        out->push_back(v);
         packed_bit_ += width_;
       }
       packed_left_ -= take;
@@ -113,15 +124,18 @@ void FlushPacked(const std::vector<uint32_t>& pending, int width, std::string* o
   if (pending.empty()) return;
   size_t groups = pending.size() / 8;  // pending is always whole groups
   Varint((groups << 1) | 1, out);
-  size_t start = out->size();
-  out->append(groups * width, '\0');
-  auto* dst = reinterpret_cast<uint8_t*>(out->data() + start);
-  size_t bit = 0;
+  uint64_t acc = 0;
+  int bits = 0;
   for (uint32_t v : pending) {
-    for (int b = 0; b < width; ++b, ++bit) {
-      if ((v >> b) & 1) dst[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+    acc |= static_cast<uint64_t>(v) << bits;
+    bits += width;
+    while (bits >= 8) {
+      out->push_back(static_cast<char>(acc & 0xff));
+      acc >>= 8;
+      bits -= 8;
     }
   }
+  // Whole groups of 8 values fill whole bytes, so nothing is left in `acc`.
 }
 
 }  // namespace
