@@ -112,6 +112,21 @@ TEST(ParquetRoundTrip, DictionaryForRepetitiveStringsPlainOtherwise) {
   EXPECT_FALSE((*small)->metadata().row_groups[0].columns[2].meta_data->dictionary_page_offset);
 }
 
+TEST(ParquetRoundTrip, RowGroupsBoundedByBytes) {
+  ParquetWriterOptions options;
+  options.row_group_bytes = 20000;  // about 300 rows of the test table
+  std::string bytes = WriteTable(3000, options);
+  auto reader = ParquetReader::OpenBytes(bytes);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_GE((*reader)->num_row_groups(), 5);
+  int64_t total = 0;
+  for (const RowGroup& g : (*reader)->metadata().row_groups) {
+    EXPECT_LE(g.num_rows, 700);  // a group closes once the bound is reached after a batch
+    total += g.num_rows;
+  }
+  EXPECT_EQ(total, 3000);
+}
+
 TEST(ParquetRoundTrip, StatisticsAndProjection) {
   std::string bytes = WriteTable(100, ParquetWriterOptions());
   ParquetReaderOptions options;
