@@ -23,8 +23,8 @@
 namespace ferry::parquet {
 
 struct ParquetReaderOptions {
-  size_t batch_rows = 65536;         // rows per batch at most
-  std::vector<std::string> columns;  // projection, in this order; empty = every column
+  size_t batch_rows = 65536;            // rows per batch at most
+  std::vector<std::string> columns;     // projection, in this order; empty = every column
   size_t max_footer_bytes = 16u << 20;  // parsed structs take up to ~40x the footer bytes
   ReadLimits limits;
 };
