@@ -146,6 +146,19 @@ bool ParseTimestampMicros(std::string_view s, int64_t* micros) {
         for (; n < 6; ++n) frac *= 10;
       }
     }
+    // A zone suffix ("Z", "+02:00", "-0530") is checked but not applied: the wall time as
+    // written is kept, as bundle inputs do.
+    if (pos < s.size() && s[pos] == 'Z') {
+      ++pos;
+    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+      int64_t oh = 0, om = 0;
+      size_t colon = pos + 3 < s.size() && s[pos + 3] == ':' ? 1 : 0;
+      if (!Digits(s, pos + 1, 2, &oh) || !Digits(s, pos + 3 + colon, 2, &om) || oh > 23 ||
+          om > 59) {
+        return false;
+      }
+      pos += 5 + colon;
+    }
     if (pos != s.size()) return false;
   }
   *micros = ((days * 24 + h) * 60 + mi) * 60000000 + sec * 1000000 + frac;

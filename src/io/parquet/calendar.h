@@ -21,7 +21,8 @@ std::string FormatFraction(int64_t nanos, int digits);
 
 // Parses "YYYY-MM-DD" (a real calendar date) -> days; false when malformed.
 bool ParseDate(std::string_view text, int64_t* days);
-// Parses "YYYY-MM-DD[ T]HH:MM[:SS[.f...]]" or a bare date -> microseconds; false if malformed.
+// Parses "YYYY-MM-DD[ T]HH:MM[:SS[.f...]][Z|+hh:mm|-hh:mm]" or a bare date -> microseconds of
+// the wall time as written (a zone suffix is validated, not applied); false if malformed.
 bool ParseTimestampMicros(std::string_view text, int64_t* micros);
 
 }  // namespace ferry::parquet

@@ -181,6 +181,45 @@ TEST(ParquetRoundTrip, BadValuesNameColumnAndRow) {
   EXPECT_EQ(batch.column(1).values[9], Row(9)[1]);
 }
 
+TEST(ParquetRoundTrip, InferredSchemaAndZonedTimestamps) {
+  RecordBatch b(3);
+  b.AddColumn("n", {Value::Int(1), Value::Null(), Value::Int(3)});
+  b.AddColumn("x", {Value::Int(1), Value::Float(2.5), Value::Null()});
+  b.AddColumn("f", {Value::Bool(true), Value::Null(), Value::Bool(false)});
+  b.AddColumn("s", {Value::String("a"), Value::Int(2), Value::Null()});
+  b.AddColumn("z", {Value::Null(), Value::Null(), Value::Null()});
+  std::vector<ColumnSpec> schema = InferSchema(b);
+  ASSERT_EQ(schema.size(), 5u);
+  EXPECT_EQ(schema[0].type, ColumnType::kInt64);
+  EXPECT_EQ(schema[1].type, ColumnType::kDouble);
+  EXPECT_EQ(schema[2].type, ColumnType::kBool);
+  EXPECT_EQ(schema[3].type, ColumnType::kString);
+  EXPECT_EQ(schema[4].type, ColumnType::kString);
+  schema.push_back({"at", ColumnType::kTimestamp, true});
+  b.AddColumn("at", {Value::String("2021-01-01T00:15:56Z"), Value::String("2021-01-01 10:00+02:00"),
+                     Value::String("2021-01-01")});
+  std::string bytes;
+  auto writer = ParquetWriter::Create(StringSink(&bytes), schema);
+  ASSERT_TRUE((*writer)->Write(b).ok());
+  ASSERT_TRUE((*writer)->Close().ok());
+  auto reader = ParquetReader::OpenBytes(bytes);
+  RecordBatch back;
+  ASSERT_TRUE(*(*reader)->Next(&back));
+  EXPECT_EQ(back.column(1).values[1], Value::Float(2.5));
+  EXPECT_EQ(back.column(3).values[1], Value::String("2"));
+  EXPECT_EQ(back.column(5).values[0], Value::String("2021-01-01 00:15:56"));
+  EXPECT_EQ(back.column(5).values[1], Value::String("2021-01-01 10:00:00"));
+  EXPECT_EQ(back.column(5).values[2], Value::String("2021-01-01 00:00:00"));
+  std::string unused;
+  auto strict = ParquetWriter::Create(StringSink(&unused), {{"at", ColumnType::kTimestamp}});
+  for (const char* text : {"2021-01-01 10:00+25:00", "2021-01-01 10:00Q", "2021-13-01"}) {
+    RecordBatch bad(1);
+    bad.AddColumn("at", {Value::String(text)});
+    absl::Status s = (*strict)->Write(bad);
+    EXPECT_NE(s.message().find("is not a timestamp"), std::string::npos) << text << ": " << s;
+  }
+}
+
 TEST(ParquetRoundTrip, EmptyFileAndMissingColumns) {
   std::string bytes;
   auto writer = ParquetWriter::Create(StringSink(&bytes), {{"a", ColumnType::kInt64, true}});

@@ -44,6 +44,37 @@ std::unique_ptr<ByteSink> StringSink(std::string* out) {
   return std::make_unique<StringSinkImpl>(out);
 }
 
+std::vector<ColumnSpec> InferSchema(const RecordBatch& batch) {
+  std::vector<ColumnSpec> schema;
+  for (const Column& column : batch.columns()) {
+    bool ints = false, floats = false, bools = false, other = false;
+    for (const Value& v : column.values) {
+      switch (v.kind()) {
+        case Value::Kind::kNull:
+          break;
+        case Value::Kind::kInt:
+          ints = true;
+          break;
+        case Value::Kind::kFloat:
+          floats = true;
+          break;
+        case Value::Kind::kBool:
+          bools = true;
+          break;
+        case Value::Kind::kString:
+          other = true;
+          break;
+      }
+    }
+    ColumnType type = ColumnType::kString;
+    if (!other && !bools && (ints || floats))
+      type = floats ? ColumnType::kDouble : ColumnType::kInt64;
+    if (!other && bools && !ints && !floats) type = ColumnType::kBool;
+    schema.push_back({column.name, type, true});
+  }
+  return schema;
+}
+
 absl::StatusOr<Codec> ParseCodec(std::string_view name) {
   std::string n = absl::AsciiStrToLower(Sv(name));
   if (n == "snappy") return Codec::kSnappy;

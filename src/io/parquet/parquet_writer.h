@@ -46,6 +46,10 @@ struct ParquetWriterOptions {
   std::string created_by = "ferry version 0.1.0";
 };
 
+// A schema for `batch`: each column typed from its values (Int -> int64, Float or a mix of
+// Int and Float -> double, Bool -> bool, anything else or all-null -> string), nullable.
+std::vector<ColumnSpec> InferSchema(const RecordBatch& batch);
+
 // "snappy", "zstd", "gzip", "lz4_raw" (or "lz4"), "none" / "uncompressed".
 absl::StatusOr<Codec> ParseCodec(std::string_view name);
 
