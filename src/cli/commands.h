@@ -40,6 +40,7 @@ struct CommandSpec {
 CommandRun ConfigurePredictCommand(CLI::App& app);
 CommandRun ConfigureInspectCommand(CLI::App& app);
 CommandRun ConfigureValidateCommand(CLI::App& app);  // validate_command.cc (bundles)
+CommandRun ConfigureScoreCommand(CLI::App& app);     // score_command.cc (batch run)
 CommandRun ConfigureServeCommand(CLI::App& app);     // serve_command.cc (HTTP server)
 
 // Prints "ferry <command>: <what went wrong>" and, when given, a line "  hint: <how to fix>" to

@@ -19,6 +19,8 @@ constexpr CommandSpec kCommands[] = {
      ferry::cli::ConfigureValidateCommand},
     {"serve", "Serve bundles over HTTP: native JSON and forms, KServe V2, MLflow; hot reload.",
      ferry::cli::ConfigureServeCommand},
+    {"score", "Score a period's files or SQL rows into a partition or table, atomically (batch).",
+     ferry::cli::ConfigureScoreCommand},
 };
 
 constexpr std::string_view kFooter = R"(Examples:
