@@ -26,13 +26,34 @@ def json_label(v):
     return str(v)
 
 
+def _dart_booster_values(estimator, X):
+    """XGBoost dart models: the values of Booster.predict on a DMatrix.
+
+    For dart, XGBoost's two prediction paths disagree with each other by a float32 ulp or two:
+    inplace_predict (used by XGBClassifier/XGBRegressor.predict*) adds each tree as
+    ((base + leaf) - base) * weight, Booster.predict(DMatrix) as leaf * weight. ferry follows
+    Booster.predict, the path a model loaded from .json/.ubj is normally scored with; for gbtree
+    the two paths are identical and the wrapper is used as is."""
+    import xgboost as xgb
+    values = estimator.get_booster().predict(xgb.DMatrix(np.asarray(X, dtype=np.float64),
+                                                         missing=np.nan))
+    if is_classifier(estimator) and values.ndim == 1:
+        values = np.stack([np.float32(1.0) - values, values], axis=1)
+    return values
+
+
+def _is_dart(estimator, family):
+    return family == "xgboost" and estimator.get_params().get("booster") == "dart"
+
+
 def expected_rows(estimator, family, X):
     """One dict per row: {"prediction": ...} and, for classifiers, "probabilities"."""
     if is_classifier(estimator):
         labels = estimator.predict(X)
         proba = None
         if not (family == "xgboost" and estimator.objective == "multi:softmax"):
-            proba = estimator.predict_proba(X)
+            proba = (_dart_booster_values(estimator, X) if _is_dart(estimator, family)
+                     else estimator.predict_proba(X))
         classes = list(estimator.classes_)
         rows = []
         for i, label in enumerate(labels):
@@ -42,7 +63,8 @@ def expected_rows(estimator, family, X):
                                         for k, c in enumerate(classes)}
             rows.append(row)
         return rows
-    pred = np.asarray(estimator.predict(X))
+    pred = np.asarray(_dart_booster_values(estimator, X) if _is_dart(estimator, family)
+                      else estimator.predict(X))
     if pred.ndim == 2:
         return [{"prediction": [float(v) for v in r]} for r in pred]
     return [{"prediction": float(v)} for v in pred]
