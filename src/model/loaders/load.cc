@@ -22,13 +22,14 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 // XGBoost writes JSON as '{"learner"...' and UBJSON as '{' then a length marker ('L', 'i',
 // 'U', 'I', 'l') for the first key.
-enum class Kind { kJson, kUbjson, kOther };
+enum class Kind { kJson, kUbjson, kArray, kOther };
 Kind Sniff(std::string_view bytes) {
   size_t i = 0;
   while (i < bytes.size() && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' ||
                               bytes[i] == '\t')) {
     ++i;
   }
+  if (i < bytes.size() && bytes[i] == '[') return Kind::kArray;
   if (i >= bytes.size() || bytes[i] != '{') return Kind::kOther;
   if (i + 1 >= bytes.size()) return Kind::kJson;
   char next = bytes[i + 1];
@@ -55,6 +56,10 @@ absl::StatusOr<ModelIR> LoadModelIR(const std::string& path) {
     case Kind::kUbjson:
       ir = LoadXGBoostUbjson(*bytes);
       break;
+    case Kind::kArray:
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": starts with '[': an XGBoost model is a JSON or UBJSON object ('{'), saved "
+                "with Booster.save_model(\"model.json\") or (\"model.ubj\")"));
     case Kind::kOther: {
       std::string format;
       auto root = pickle::UnpickleBytes(*bytes, &format);
