@@ -166,6 +166,8 @@ TEST_F(HandlerTest, KServe) {
   Response bad_shape = Call("POST", "/v2/models/tiny/infer",
                             R"({"inputs": [{"name": "x1", "shape": [3], "datatype": "FP32", "data": [1]}]})");
   EXPECT_EQ(bad_shape.status, 400);
+  EXPECT_EQ(Call("POST", "/v2/models/tiny/infer", "x1\n1\n", "text/csv").status, 415);
+  EXPECT_EQ(Call("POST", "/v2/models/tiny/infer", R"({"inputs": []})").status, 400);
   Response rule = Call("POST", "/v2/models/tiny/infer",
                        R"({"inputs": [{"name": "x1", "shape": [1], "datatype": "FP32", "data": [5000]},
                                       {"name": "x2", "shape": [1], "datatype": "FP32", "data": [1]}]})");
@@ -185,6 +187,8 @@ TEST_F(HandlerTest, Mlflow) {
   EXPECT_EQ(Call("POST", "/invocations", R"({"inputs": {"x1": [1, 2], "x2": [3, 4]}})").status, 200);
   EXPECT_EQ(Call("POST", "/invocations", "x1,x2\n1,2\n", "text/csv").status, 200);
   EXPECT_EQ(Call("POST", "/invocations", R"({"columns": []})").status, 400);
+  EXPECT_EQ(Call("POST", "/invocations", "x1=1", "application/x-www-form-urlencoded").status, 415);
+  EXPECT_EQ(Call("POST", "/invocations", R"({"dataframe_split": {"columns": ["x1"]}})").status, 400);
   EXPECT_EQ(Call("POST", "/invocations", R"({"instances": [{"x1": "z", "x2": 1}]})").status, 422);
   state_.options.default_model = "";
   Response ambiguous = Call("POST", "/invocations", R"({"instances": [[1, 1]]})");

@@ -135,6 +135,23 @@ class Limits(unittest.TestCase):
                           requests.get(server.url + "/metrics").text)
 
 
+    def test_read_timeout_drops_a_body_that_never_arrives(self):
+        bundle = harness.copy_bundle(os.path.join(harness.temp_dir("b-"), "tiny"))
+        with harness.Server(bundle, "--read-timeout", "0.5") as server:
+            slow = socket.create_connection(("127.0.0.1", server.port))
+            slow.sendall(b"POST /v1/models/tiny/predict HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+            slow.settimeout(5)
+            started = time.time()
+            self.assertEqual(slow.recv(1), b"")
+            self.assertLess(time.time() - started, 4.5)
+            slow.close()
+            self.assertEqual(harness.post_json(server.url + "/v1/models/tiny/predict",
+                                               {"x1": 1, "x2": 1}).status_code, 200)
+            self.assertIn('ferry_http_requests_total{route="abandoned",model="",version="",status="499"} 1',
+                          requests.get(server.url + "/metrics").text)
+
+
 class Startup(unittest.TestCase):
     def test_broken_bundle_is_refused_with_the_reason(self):
         bad = harness.temp_dir("bad-")
