@@ -21,6 +21,8 @@ constexpr CommandSpec kCommands[] = {
      ferry::cli::ConfigureServeCommand},
     {"score", "Score a period's files or SQL rows into a partition or table, atomically (batch).",
      ferry::cli::ConfigureScoreCommand},
+    {"stream", "Score events from Kafka or Redis Streams into topics, streams, tables or files.",
+     ferry::cli::ConfigureStreamCommand},
 };
 
 constexpr std::string_view kFooter = R"(Examples:

@@ -1,0 +1,105 @@
+// StreamConfig: everything `ferry stream --config FILE` reads from its YAML file (docs/stream.md
+// documents every key with its default). ParseStreamConfig checks types and required keys and
+// names the key in every error ("stream.yaml: source.kafka.topics: expected a list").
+#ifndef FERRY_STREAM_CONFIG_H_
+#define FERRY_STREAM_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace ferry::stream {
+
+struct ModelConfig {
+  std::string bundle;      // a bundle directory, or
+  std::string repository;  // a model repository (with `name`, optional `alias`)
+  std::string name;
+  std::string alias;          // "" = the latest version
+  double reload_seconds = 2;  // how often to look for new versions; 0 = never
+};
+
+struct KafkaSourceConfig {
+  std::string brokers;
+  std::vector<std::string> topics;
+  std::string group;
+  std::string start = "earliest";  // earliest | latest | timestamp:<epoch ms>, for a new group
+  std::map<std::string, std::string> properties;  // passed to librdkafka as they are
+};
+
+struct RedisSourceConfig {
+  std::string url;  // redis://host:port[/db]
+  std::string stream;
+  std::string group;
+  std::string consumer;           // default: <hostname>-<pid>
+  std::string field = "data";     // the entry field holding the event
+  std::string start = "0";        // where a new group starts: "0" (everything) or "$" (new only)
+  int64_t claim_idle_ms = 30000;  // take over entries pending longer than this; 0 = never
+};
+
+struct SourceConfig {
+  std::optional<KafkaSourceConfig> kafka;
+  std::optional<RedisSourceConfig> redis;
+};
+
+struct EventConfig {
+  std::string format = "json";  // json | kinesis
+  std::string input_path;       // dotted path of the inputs object; "" = top level
+  std::string id_field;         // dotted path of the event id; "" = the source position
+  std::string timestamp_field;  // dotted path of the event time (epoch s/ms or ms); "" = source's
+};
+
+struct OutputConfig {
+  std::string layout = "nested";  // nested: outputs under `prediction`; flat: at the top level
+  std::string model_key = "model";
+  std::string version_key = "version";
+  std::string id_key = "id";
+  std::string prediction_key = "prediction";
+  std::string timestamp_key = "processed_at";
+};
+
+struct SinkConfig {
+  std::string type;  // kafka | redis | postgres | sqlite | file
+  // kafka
+  std::string brokers, topic;
+  std::map<std::string, std::string> properties;
+  // redis
+  std::string url, stream;
+  int64_t maxlen = 0;  // approximate MAXLEN trimming; 0 = none
+  // postgres / sqlite (url), table
+  std::string table;
+  // file
+  std::string dir, format = "jsonl", prefix = "events";
+  int64_t roll_bytes = 64 << 20;
+  double roll_seconds = 300;
+};
+
+struct StreamConfig {
+  std::string path;  // the file it came from
+  ModelConfig model;
+  SourceConfig source;
+  EventConfig events;
+  OutputConfig output;
+  std::vector<SinkConfig> sinks;
+  std::optional<SinkConfig> dead_letter;
+  size_t max_records = 500;
+  int64_t max_wait_ms = 100;
+  int sink_retries = 30;  // attempts per sink and batch before giving up (exit, nothing committed)
+  int64_t backoff_initial_ms = 100;
+  int64_t backoff_max_ms = 5000;
+  int metrics_port = 0;  // 0 = no metrics endpoint
+  std::string metrics_host = "0.0.0.0";
+  bool log_batches = false;
+};
+
+// Reads and checks the YAML file at `path`.
+absl::StatusOr<StreamConfig> LoadStreamConfig(const std::string& path);
+// The same from text; `path` is used in messages and to resolve relative paths.
+absl::StatusOr<StreamConfig> ParseStreamConfig(const std::string& yaml, const std::string& path);
+
+}  // namespace ferry::stream
+
+#endif  // FERRY_STREAM_CONFIG_H_

@@ -1,0 +1,213 @@
+// EventDecoder: simdjson DOM parsing of events and Kinesis envelopes into RecordBatch rows.
+#include "stream/event_decoder.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+
+namespace ferry::stream {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+bool ScalarValue(element e, Value* out) {
+  switch (e.type()) {
+    case element_type::INT64:
+      *out = Value::Int(int64_t(e));
+      return true;
+    case element_type::UINT64: {
+      uint64_t u = uint64_t(e);
+      *out = u <= uint64_t(INT64_MAX) ? Value::Int(int64_t(u)) : Value::Float(double(u));
+      return true;
+    }
+    case element_type::DOUBLE:
+      *out = Value::Float(double(e));
+      return true;
+    case element_type::STRING:
+      *out = Value::String(std::string(std::string_view(e)));
+      return true;
+    case element_type::BOOL:
+      *out = Value::Bool(bool(e));
+      return true;
+    case element_type::NULL_VALUE:
+      *out = Value::Null();
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Follows a dotted path ("ride.id") through objects; false when something is missing.
+bool AtPath(element root, const std::string& path, element* out) {
+  element current = root;
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    if (!current.is_object()) return false;
+    if (current[std::string_view(part.data(), part.size())].get(current)) return false;
+  }
+  *out = current;
+  return true;
+}
+
+std::string IdText(const Value& v) {
+  if (v.kind() == Value::Kind::kString) return v.as_string();
+  return v.ToString();
+}
+
+int64_t TimeMs(const Value& v) {
+  if (v.is_number()) {
+    double d = *v.ToDouble();
+    return static_cast<int64_t>(d > 1e11 ? d : d * 1000.0);  // milliseconds or seconds
+  }
+  if (v.is_string()) {
+    absl::Time t;
+    std::string err;
+    if (absl::ParseTime(absl::RFC3339_full, v.as_string(), &t, &err)) return absl::ToUnixMillis(t);
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool DecodeBase64(std::string_view in, std::string* out) {
+  static const auto* table = [] {
+    auto* t = new std::array<int8_t, 256>;
+    t->fill(-1);
+    const char* chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < 64; ++i)
+      (*t)[static_cast<unsigned char>(chars[i])] = static_cast<int8_t>(i);
+    return t;
+  }();
+  out->clear();
+  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : in) {
+    int8_t v = (*table)[static_cast<unsigned char>(c)];
+    if (v < 0) return false;
+    buffer = (buffer << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out->push_back(static_cast<char>((buffer >> bits) & 0xff));
+    }
+  }
+  return bits < 6;  // a single leftover symbol cannot encode a byte
+}
+
+std::string EventDecoder::DecodeEvent(std::string_view json, const std::string& default_id,
+                                      int64_t default_time_ms, Row* row) {
+  element root;
+  auto error = parser_.parse(json.data(), json.size(), /*realloc_if_needed=*/true).get(root);
+  if (error) return absl::StrCat("invalid JSON: ", simdjson::error_message(error));
+  if (!root.is_object()) return "the event is not a JSON object";
+  element inputs = root;
+  if (!config_.input_path.empty()) {
+    if (!AtPath(root, config_.input_path, &inputs) || !inputs.is_object()) {
+      return absl::StrCat("the event has no object at '", config_.input_path, "'");
+    }
+    // Scalars beside the inputs object (e.g. ride_id next to ride) come first, so that a
+    // field of the inputs object with the same name wins.
+    for (auto [key, value] : root.get_object()) {
+      Value v;
+      if (ScalarValue(value, &v)) row->fields.emplace_back(std::string(key), std::move(v));
+    }
+  }
+  for (auto [key, value] : inputs.get_object()) {
+    Value v;
+    if (ScalarValue(value, &v)) row->fields.emplace_back(std::string(key), std::move(v));
+  }
+  row->id = default_id;
+  if (!config_.id_field.empty()) {
+    element id;
+    Value v;
+    if (!AtPath(root, config_.id_field, &id) || !ScalarValue(id, &v) || v.is_null()) {
+      return absl::StrCat("the event lacks its id field '", config_.id_field, "'");
+    }
+    row->id = IdText(v);
+  }
+  row->time_ms = default_time_ms;
+  if (!config_.timestamp_field.empty()) {
+    element t;
+    Value v;
+    if (AtPath(root, config_.timestamp_field, &t) && ScalarValue(t, &v)) {
+      if (int64_t ms = TimeMs(v); ms > 0) row->time_ms = ms;
+    }
+  }
+  return "";
+}
+
+DecodedEvents EventDecoder::Decode(const std::vector<Message>& messages) {
+  DecodedEvents out;
+  std::vector<Row> rows;
+  for (size_t m = 0; m < messages.size(); ++m) {
+    const Message& message = messages[m];
+    const std::string position = message.Position();
+    auto add = [&](std::string_view json, const std::string& pos) {
+      Row row;
+      std::string error = DecodeEvent(json, pos, message.timestamp_ms, &row);
+      if (!error.empty()) {
+        out.failures.push_back({m, pos, std::string(json), std::move(error)});
+        return;
+      }
+      rows.push_back(std::move(row));
+      out.message.push_back(m);
+      out.position.push_back(pos);
+      out.payload.emplace_back(json);
+    };
+    if (config_.format != "kinesis") {
+      add(message.payload, position);
+      continue;
+    }
+    // Kinesis envelope: copy the records out before the parser is reused for each event.
+    struct Record {
+      std::string data, sequence;
+      bool ok;
+    };
+    std::vector<Record> records;
+    element root;
+    simdjson::dom::array list;
+    if (parser_.parse(message.payload.data(), message.payload.size(), true).get(root) ||
+        root["Records"].get(list)) {
+      out.failures.push_back(
+          {m, position, message.payload, "not a Kinesis envelope: expected {\"Records\": [...]}"});
+      continue;
+    }
+    for (element record : list) {
+      std::string_view data, sequence;
+      Record r;
+      r.ok = !record["kinesis"]["data"].get(data);
+      if (!record["kinesis"]["sequenceNumber"].get(sequence)) r.sequence = std::string(sequence);
+      if (r.sequence.empty()) r.sequence = std::to_string(records.size());
+      r.data = std::string(data);
+      records.push_back(std::move(r));
+    }
+    for (const Record& r : records) {
+      std::string pos = absl::StrCat(position, "#", r.sequence);
+      std::string decoded;
+      if (!r.ok || !DecodeBase64(r.data, &decoded)) {
+        out.failures.push_back({m, pos, r.data, "kinesis.data is missing or not base64"});
+        continue;
+      }
+      add(decoded, pos);
+    }
+  }
+  out.inputs = RecordBatch(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    for (auto& [name, value] : rows[r].fields) {
+      out.inputs.GetOrAddColumn(name).values[r] = std::move(value);
+    }
+    out.ids.push_back(std::move(rows[r].id));
+    out.event_time_ms.push_back(rows[r].time_ms);
+  }
+  return out;
+}
+
+std::string Message::Position() const {
+  if (partition >= 0) return absl::StrCat(topic, "/", partition, "/", offset);
+  return absl::StrCat(topic, "/", entry_id);
+}
+
+}  // namespace ferry::stream

@@ -1,0 +1,64 @@
+// EventDecoder: turns source messages into the input records of a batch. A message is one JSON
+// event, or (format kinesis) an envelope {"Records": [{"kinesis": {"data": "<base64 JSON>",
+// "partitionKey": ..., "sequenceNumber": ...}}]} holding several. The inputs are the scalar
+// fields of the event (or of the object at `input_path`, plus the scalar fields beside it), the
+// id comes from `id_field` (default: the source position, stable across replays), the event
+// time from `timestamp_field` (epoch seconds or milliseconds, or RFC 3339 text; default: the
+// source's timestamp). An event that cannot be decoded becomes a DecodeFailure, never an error
+// of the batch. Stateless apart from a reused parser; not thread-safe.
+#ifndef FERRY_STREAM_EVENT_DECODER_H_
+#define FERRY_STREAM_EVENT_DECODER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/record_batch.h"
+#include "simdjson.h"
+#include "stream/config.h"
+#include "stream/stream_types.h"
+
+namespace ferry::stream {
+
+struct DecodeFailure {
+  size_t message;        // index into the messages
+  std::string position;  // message position, plus "#<sequenceNumber>" inside an envelope
+  std::string payload;   // the bytes that failed (the inner event inside an envelope)
+  std::string error;
+};
+
+struct DecodedEvents {
+  RecordBatch inputs;                  // one row per decoded event
+  std::vector<std::string> ids;        // per row
+  std::vector<int64_t> event_time_ms;  // per row; 0 when unknown
+  std::vector<size_t> message;         // per row: index of its message
+  std::vector<std::string> position;   // per row
+  std::vector<std::string> payload;    // per row: the event's own bytes (for dead letters)
+  std::vector<DecodeFailure> failures;
+};
+
+class EventDecoder {
+ public:
+  explicit EventDecoder(EventConfig config) : config_(std::move(config)) {}
+  DecodedEvents Decode(const std::vector<Message>& messages);
+
+ private:
+  struct Row {
+    std::vector<std::pair<std::string, Value>> fields;
+    std::string id;
+    int64_t time_ms = 0;
+  };
+  // Decodes one JSON event; returns "" or the reason it failed.
+  std::string DecodeEvent(std::string_view json, const std::string& default_id,
+                          int64_t default_time_ms, Row* row);
+
+  EventConfig config_;
+  simdjson::dom::parser parser_;
+};
+
+// Decodes standard base64 (with or without padding); false on invalid input.
+bool DecodeBase64(std::string_view in, std::string* out);
+
+}  // namespace ferry::stream
+
+#endif  // FERRY_STREAM_EVENT_DECODER_H_

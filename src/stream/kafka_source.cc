@@ -1,0 +1,214 @@
+// Kafka source over librdkafka's KafkaConsumer: no auto-commit, offsets committed synchronously
+// only for messages the loop finished. On revocation the messages of revoked partitions that
+// were fetched but not yet handed out are dropped uncommitted (the next owner reads them again).
+// Consumer lag comes from librdkafka's statistics (statistics.interval.ms, default 5 s here).
+#include <librdkafka/rdkafkacpp.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "simdjson.h"
+#include "stream/adapters.h"
+
+namespace ferry::stream {
+namespace {
+
+class KafkaSource : public Source, public RdKafka::RebalanceCb, public RdKafka::EventCb {
+ public:
+  explicit KafkaSource(KafkaSourceConfig config)
+      : config_(std::move(config)), name_("kafka:" + config_.topics[0]) {}
+  ~KafkaSource() override {
+    if (consumer_ && !closed_) consumer_->close();
+  }
+
+  absl::Status Start() {
+    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+    std::string err;
+    std::map<std::string, std::string> settings = {
+        {"bootstrap.servers", config_.brokers},
+        {"group.id", config_.group},
+        {"enable.auto.commit", "false"},
+        {"enable.auto.offset.store", "false"},
+        {"auto.offset.reset", config_.start == "latest" ? "latest" : "earliest"},
+        {"statistics.interval.ms", "5000"},
+        {"queued.max.messages.kbytes", "16384"},  // bounds the prefetch queue (16 MiB)
+    };
+    for (const auto& [key, value] : config_.properties) settings[key] = value;
+    for (const auto& [key, value] : settings) {
+      if (conf->set(key, value, err) != RdKafka::Conf::CONF_OK) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("source.kafka: property ", key, "=", value, ": ", err));
+      }
+    }
+    if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(this), err) !=
+            RdKafka::Conf::CONF_OK ||
+        conf->set("event_cb", static_cast<RdKafka::EventCb*>(this), err) !=
+            RdKafka::Conf::CONF_OK) {
+      return absl::InternalError(err);
+    }
+    consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
+    if (!consumer_) return absl::InvalidArgumentError(absl::StrCat("source.kafka: ", err));
+    RdKafka::ErrorCode code = consumer_->subscribe(config_.topics);
+    if (code != RdKafka::ERR_NO_ERROR) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("source.kafka: cannot subscribe: ", RdKafka::err2str(code)));
+    }
+    return absl::OkStatus();
+  }
+
+  const std::string& name() const override { return name_; }
+
+  absl::StatusOr<std::vector<Message>> Poll(size_t max_messages,
+                                            std::chrono::milliseconds max_wait) override {
+    pending_.clear();
+    auto deadline = std::chrono::steady_clock::now() + max_wait;
+    while (pending_.size() < max_messages) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      std::unique_ptr<RdKafka::Message> msg(consumer_->consume(static_cast<int>(left.count())));
+      if (msg->err() == RdKafka::ERR__TIMED_OUT) break;
+      if (msg->err() == RdKafka::ERR__PARTITION_EOF) continue;
+      if (msg->err() != RdKafka::ERR_NO_ERROR) {
+        last_error_ = msg->errstr();
+        continue;  // transient broker errors; librdkafka retries by itself
+      }
+      Message m;
+      m.payload.assign(static_cast<const char*>(msg->payload()), msg->len());
+      m.topic = msg->topic_name();
+      m.partition = msg->partition();
+      m.offset = msg->offset();
+      RdKafka::MessageTimestamp ts = msg->timestamp();
+      if (ts.type != RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE && ts.timestamp > 0) {
+        m.timestamp_ms = ts.timestamp;
+      }
+      pending_.push_back(std::move(m));
+    }
+    return std::move(pending_);
+  }
+
+  absl::Status Commit(const std::vector<Message>& messages) override {
+    std::map<std::pair<std::string, int32_t>, int64_t> next;  // next offset per partition
+    for (const Message& m : messages) {
+      int64_t& n = next[{m.topic, m.partition}];
+      n = std::max(n, m.offset + 1);
+    }
+    if (next.empty()) return absl::OkStatus();
+    std::vector<RdKafka::TopicPartition*> offsets;
+    for (const auto& [tp, offset] : next) {
+      offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+    }
+    RdKafka::ErrorCode code = consumer_->commitSync(offsets);
+    std::string partition_error;
+    for (RdKafka::TopicPartition* tp : offsets) {
+      if (tp->err() != RdKafka::ERR_NO_ERROR && partition_error.empty()) {
+        partition_error =
+            absl::StrCat(tp->topic(), "/", tp->partition(), ": ", RdKafka::err2str(tp->err()));
+      }
+    }
+    RdKafka::TopicPartition::destroy(offsets);
+    if (code != RdKafka::ERR_NO_ERROR || !partition_error.empty()) {
+      // Typically a rebalance: the partitions' new owner processes these messages again.
+      return absl::AbortedError(absl::StrCat("Kafka offset commit failed: ", RdKafka::err2str(code),
+                                             " ", partition_error));
+    }
+    return absl::OkStatus();
+  }
+
+  std::vector<std::pair<std::string, int64_t>> Lag() override {
+    std::lock_guard<std::mutex> lock(lag_mu_);
+    return {lag_.begin(), lag_.end()};
+  }
+
+  absl::Status Close() override {
+    if (closed_) return absl::OkStatus();
+    closed_ = true;
+    RdKafka::ErrorCode code = consumer_->close();
+    if (code != RdKafka::ERR_NO_ERROR) {
+      return absl::UnavailableError(
+          absl::StrCat("closing the Kafka consumer: ", RdKafka::err2str(code)));
+    }
+    return absl::OkStatus();
+  }
+
+  // Called from consume() on the loop's thread.
+  void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      if (config_.start.rfind("timestamp:", 0) == 0) SeekNewPartitionsToTimestamp(partitions);
+      consumer->assign(partitions);
+      return;
+    }
+    // Revoked: forget what was fetched from these partitions and not yet handed out.
+    std::erase_if(pending_, [&](const Message& m) {
+      for (RdKafka::TopicPartition* tp : partitions) {
+        if (tp->topic() == m.topic && tp->partition() == m.partition) return true;
+      }
+      return false;
+    });
+    consumer->unassign();
+  }
+
+  void event_cb(RdKafka::Event& event) override {
+    if (event.type() == RdKafka::Event::EVENT_STATS) ParseStats(event.str());
+  }
+
+ private:
+  void SeekNewPartitionsToTimestamp(std::vector<RdKafka::TopicPartition*>& partitions) {
+    int64_t timestamp = std::stoll(config_.start.substr(10));
+    if (consumer_->committed(partitions, 10000) != RdKafka::ERR_NO_ERROR) return;
+    std::vector<RdKafka::TopicPartition*> fresh;
+    for (RdKafka::TopicPartition* tp : partitions) {
+      if (tp->offset() < 0)
+        fresh.push_back(RdKafka::TopicPartition::create(tp->topic(), tp->partition(), timestamp));
+    }
+    if (!fresh.empty() && consumer_->offsetsForTimes(fresh, 10000) == RdKafka::ERR_NO_ERROR) {
+      for (RdKafka::TopicPartition* f : fresh) {
+        for (RdKafka::TopicPartition* tp : partitions) {
+          if (tp->topic() == f->topic() && tp->partition() == f->partition())
+            tp->set_offset(f->offset());
+        }
+      }
+    }
+    RdKafka::TopicPartition::destroy(fresh);
+  }
+
+  void ParseStats(const std::string& json) {
+    simdjson::dom::parser parser;
+    simdjson::dom::object topics;
+    if (parser.parse(json)["topics"].get(topics)) return;
+    std::lock_guard<std::mutex> lock(lag_mu_);
+    for (auto [topic, body] : topics) {
+      simdjson::dom::object partitions;
+      if (body["partitions"].get(partitions)) continue;
+      for (auto [partition, p] : partitions) {
+        int64_t lag;
+        if (partition == "-1" || p["consumer_lag"].get(lag) || lag < 0) continue;
+        lag_[absl::StrCat("topic=\"", std::string(topic), "\",partition=\"", std::string(partition),
+                          "\"")] = lag;
+      }
+    }
+  }
+
+  KafkaSourceConfig config_;
+  std::string name_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::vector<Message> pending_;
+  bool closed_ = false;
+  std::string last_error_;
+  std::mutex lag_mu_;
+  std::map<std::string, int64_t> lag_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Source>> MakeKafkaSource(const KafkaSourceConfig& config) {
+  auto source = std::make_unique<KafkaSource>(config);
+  absl::Status status = source->Start();
+  if (!status.ok()) return status;
+  return std::unique_ptr<Source>(std::move(source));
+}
+
+}  // namespace ferry::stream

@@ -1,0 +1,54 @@
+// Output events and dead letters of one batch, in the shapes the sinks write.
+//
+// Output event (layout nested, default keys):
+//   {"model": "ride_duration", "version": "3", "id": "r-17",
+//    "prediction": {"duration": 18.2, "ride_id": "r-17"}, "processed_at":
+//    "2024-05-01T10:00:00.123Z"}
+// Layout flat puts the prediction's fields at the top level. A key configured as "" is left out
+// (except the id). Table rows: the id, model, version and timestamp columns, then one column per
+// output field and one per class probability ("probabilities_<label>").
+//
+// Dead letter:
+//   {"id": "...", "source": "rides/3/1042", "error": "...", "attempts": 1, "payload": "<original>",
+//    "model": "ride_duration", "version": "3", "failed_at": "..."}
+// with the same fields as table columns. Pure functions; thread-safe.
+#ifndef FERRY_STREAM_OUTPUT_BUILDER_H_
+#define FERRY_STREAM_OUTPUT_BUILDER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bundle/bundle.h"
+#include "stream/config.h"
+#include "stream/event_decoder.h"
+#include "stream/stream_types.h"
+
+namespace ferry::stream {
+
+struct DeadLetter {
+  std::string id;
+  std::string position;
+  std::string error;
+  int64_t attempts = 1;
+  std::string payload;
+};
+
+// "2024-05-01T10:00:00.123Z" for a Unix time in milliseconds.
+std::string FormatTimestampMs(int64_t unix_ms);
+
+// Output events for the rows of `scored` that succeeded (rows are those of `events.inputs`);
+// the failed rows are appended to `dead` with their error.
+SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
+                       const std::string& version, const DecodedEvents& events,
+                       const bundle::ScoredBatch& scored, const std::vector<Message>& messages,
+                       int64_t now_ms, std::vector<DeadLetter>* dead);
+
+// The dead letters as a batch for a dead-letter sink; ids are the events' ids, or their
+// positions when the id is unknown.
+SinkBatch BuildDeadLetters(const std::vector<DeadLetter>& dead, const std::string& model,
+                           const std::string& version, int64_t now_ms);
+
+}  // namespace ferry::stream
+
+#endif  // FERRY_STREAM_OUTPUT_BUILDER_H_

@@ -1,0 +1,312 @@
+// Unit tests of the parts of ferry stream that need no broker: config checks, event decoding
+// (plain JSON, nested inputs, Kinesis envelopes, poison events), output shapes, the file sink's
+// atomic publish and crash recovery, and the metrics text.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "stream/adapters.h"
+#include "stream/config.h"
+#include "stream/event_decoder.h"
+#include "stream/metrics.h"
+#include "stream/output_builder.h"
+
+namespace ferry::stream {
+namespace {
+
+namespace fs = std::filesystem;
+
+Message Msg(std::string payload, int64_t offset) {
+  Message m;
+  m.payload = std::move(payload);
+  m.topic = "rides";
+  m.partition = 2;
+  m.offset = offset;
+  return m;
+}
+
+std::string Cell(const RecordBatch& batch, const std::string& column, size_t row) {
+  int c = batch.FindColumn(column);
+  return c < 0 ? "<none>" : batch.column(c).values[row].ToString();
+}
+
+TEST(ConfigTest, MinimalConfigGetsDefaultsAndResolvesPaths) {
+  auto config = ParseStreamConfig(R"(
+model: {bundle: ../bundle}
+source:
+  kafka: {brokers: "127.0.0.1:9092", topics: [rides], group: g,
+          properties: {api.version.request: "false"}}
+sinks:
+  - file: {dir: out, format: csv}
+)",
+                                  "/etc/ferry/stream.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->model.bundle, "/etc/bundle");
+  EXPECT_EQ(config->sinks[0].dir, "/etc/ferry/out");
+  EXPECT_EQ(config->source.kafka->properties.at("api.version.request"), "false");
+  EXPECT_EQ(config->max_records, 500u);
+  EXPECT_EQ(config->output.layout, "nested");
+}
+
+TEST(ConfigTest, ErrorsNameTheKey) {
+  auto typo = ParseStreamConfig(R"(
+model: {bundle: b}
+source: {kafka: {brokers: x, topics: [t], group: g, strat: latest}}
+sinks: [{file: {dir: o}}]
+)",
+                                "s.yaml");
+  EXPECT_NE(typo.status().message().find("source.kafka.strat"), std::string::npos) << typo.status();
+  auto no_sinks = ParseStreamConfig(
+      "model: {bundle: b}\nsource: {redis: {url: redis://h:1, stream: s, group: g}}\n", "s.yaml");
+  EXPECT_NE(no_sinks.status().message().find("sinks"), std::string::npos);
+  auto bad_sink = ParseStreamConfig(
+      "model: {bundle: b}\nsource: {redis: {url: 'redis://h:1', stream: s, group: g}}\nsinks: "
+      "[{mongo: {}}]\n",
+      "s.yaml");
+  EXPECT_NE(bad_sink.status().message().find("unknown sink type 'mongo'"), std::string::npos);
+  auto both = ParseStreamConfig("model: {bundle: b, repository: r}\n", "s.yaml");
+  EXPECT_NE(both.status().message().find("exactly one"), std::string::npos);
+}
+
+TEST(EventDecoderTest, TopLevelFieldsIdAndTimestamp) {
+  EventConfig config;
+  config.id_field = "ride_id";
+  config.timestamp_field = "ts";
+  EventDecoder decoder(config);
+  DecodedEvents out = decoder.Decode(
+      {Msg(R"({"ride_id": 17, "PULocationID": 5, "trip_distance": 2.5, "ts": 1700000000})", 10),
+       Msg(R"({"ride_id": "r-2", "PULocationID": 7, "ts": "2024-01-02T03:04:05.5Z"})", 11)});
+  ASSERT_EQ(out.inputs.num_rows(), 2u);
+  EXPECT_TRUE(out.failures.empty());
+  EXPECT_EQ(out.ids, (std::vector<std::string>{"17", "r-2"}));
+  EXPECT_EQ(Cell(out.inputs, "PULocationID", 1), "7");
+  EXPECT_EQ(Cell(out.inputs, "trip_distance", 0), "2.5");
+  EXPECT_EQ(Cell(out.inputs, "trip_distance", 1), "null");
+  EXPECT_EQ(out.event_time_ms[0], 1700000000000);
+  EXPECT_EQ(out.event_time_ms[1], 1704164645500);
+  EXPECT_EQ(out.position[1], "rides/2/11");
+}
+
+TEST(EventDecoderTest, InputsUnderAPathWithIdBeside) {
+  EventConfig config;
+  config.input_path = "ride";
+  config.id_field = "ride_id";
+  EventDecoder decoder(config);
+  DecodedEvents out = decoder.Decode(
+      {Msg(R"({"ride_id": "a1", "ride": {"PULocationID": 3, "DOLocationID": 4}, "x": [1]})", 0)});
+  ASSERT_EQ(out.inputs.num_rows(), 1u);
+  EXPECT_EQ(Cell(out.inputs, "ride_id", 0), "a1");
+  EXPECT_EQ(Cell(out.inputs, "DOLocationID", 0), "4");
+  EXPECT_EQ(out.inputs.FindColumn("x"), -1);  // arrays are not inputs
+}
+
+TEST(EventDecoderTest, PoisonEventsBecomeFailuresWithTheirReason) {
+  EventConfig config;
+  config.id_field = "id";
+  config.input_path = "ride";
+  EventDecoder decoder(config);
+  DecodedEvents out =
+      decoder.Decode({Msg("not json", 1), Msg("[1,2]", 2), Msg(R"({"ride": {"a": 1}})", 3),
+                      Msg(R"({"id": 4, "ride": 5})", 4), Msg(R"({"id": 5, "ride": {"a": 1}})", 5)});
+  ASSERT_EQ(out.failures.size(), 4u);
+  EXPECT_NE(out.failures[0].error.find("invalid JSON"), std::string::npos);
+  EXPECT_EQ(out.failures[0].payload, "not json");
+  EXPECT_EQ(out.failures[0].position, "rides/2/1");
+  EXPECT_NE(out.failures[1].error.find("not a JSON object"), std::string::npos);
+  EXPECT_NE(out.failures[2].error.find("id field 'id'"), std::string::npos);
+  EXPECT_NE(out.failures[3].error.find("no object at 'ride'"), std::string::npos);
+  ASSERT_EQ(out.ids, std::vector<std::string>{"5"});
+  EXPECT_EQ(out.message[0], 4u);
+}
+
+TEST(EventDecoderTest, KinesisEnvelopeYieldsOneEventPerRecord) {
+  EventConfig config;
+  config.format = "kinesis";
+  config.id_field = "ride_id";
+  EventDecoder decoder(config);
+  // base64 of {"ride_id": 1, "PULocationID": 10} and of {"ride_id": 2}
+  std::string envelope = R"({"Records": [
+    {"kinesis": {"data": "eyJyaWRlX2lkIjogMSwgIlBVTG9jYXRpb25JRCI6IDEwfQ==", "partitionKey": "1",
+                 "sequenceNumber": "4960"}},
+    {"kinesis": {"data": "eyJyaWRlX2lkIjogMn0=", "sequenceNumber": "4961"}},
+    {"kinesis": {"data": "***", "sequenceNumber": "4962"}}]})";
+  DecodedEvents out = decoder.Decode({Msg(envelope, 7), Msg(R"({"no": "records"})", 8)});
+  EXPECT_EQ(out.ids, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(Cell(out.inputs, "PULocationID", 0), "10");
+  EXPECT_EQ(out.position[1], "rides/2/7#4961");
+  EXPECT_EQ(out.payload[1], R"({"ride_id": 2})");
+  ASSERT_EQ(out.failures.size(), 2u);
+  EXPECT_NE(out.failures[0].error.find("base64"), std::string::npos);
+  EXPECT_NE(out.failures[1].error.find("Kinesis envelope"), std::string::npos);
+}
+
+TEST(EventDecoderTest, Base64) {
+  std::string out;
+  EXPECT_TRUE(DecodeBase64("aGVsbG8=", &out));
+  EXPECT_EQ(out, "hello");
+  EXPECT_TRUE(DecodeBase64("aGVsbG8", &out));
+  EXPECT_EQ(out, "hello");
+  EXPECT_FALSE(DecodeBase64("a$==", &out));
+}
+
+bundle::ScoredBatch TwoScoredRows() {
+  bundle::ScoredBatch scored;
+  scored.num_rows = 2;
+  scored.field_names = {"duration", "ride_id"};
+  scored.fields = {Value::Float(18.25), Value::String("r1"), Value::Null(), Value::Null()};
+  scored.errors = {"", "PULocationID: 900 is above the maximum 265"};
+  return scored;
+}
+
+TEST(OutputBuilderTest, NestedAndFlatShapesAndDeadRows) {
+  EventConfig ec;
+  ec.id_field = "ride_id";
+  EventDecoder decoder(ec);
+  std::vector<Message> messages = {Msg(R"({"ride_id": "r1"})", 1), Msg(R"({"ride_id": "r2"})", 2)};
+  DecodedEvents events = decoder.Decode(messages);
+  OutputConfig oc;
+  std::vector<DeadLetter> dead;
+  SinkBatch out = BuildOutputs(oc, "ride_duration", "3", events, TwoScoredRows(), messages,
+                               1700000000123, &dead);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(
+      out.json[0],
+      R"({"model":"ride_duration","version":"3","id":"r1","prediction":{"duration":18.25,"ride_id":"r1"},"processed_at":"2023-11-14T22:13:20.123Z"})");
+  EXPECT_EQ(Cell(out.table, "id", 0), "r1");
+  EXPECT_EQ(Cell(out.table, "duration", 0), "18.25");
+  EXPECT_EQ(Cell(out.table, "version", 0), "3");
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].id, "r2");
+  EXPECT_EQ(dead[0].position, "rides/2/2");
+  EXPECT_NE(dead[0].error.find("maximum"), std::string::npos);
+
+  oc.layout = "flat";
+  oc.timestamp_key = "";
+  dead.clear();
+  out = BuildOutputs(oc, "ride_duration", "3", events, TwoScoredRows(), messages, 0, &dead);
+  EXPECT_EQ(out.json[0],
+            R"({"model":"ride_duration","version":"3","id":"r1","duration":18.25,"ride_id":"r1"})");
+
+  SinkBatch letters = BuildDeadLetters(dead, "ride_duration", "3", 0);
+  EXPECT_EQ(
+      letters.json[0],
+      R"({"id":"r2","source":"rides/2/2","error":"PULocationID: 900 is above the maximum 265","attempts":1,"payload":"{\"ride_id\": \"r2\"}","model":"ride_duration","version":"3","failed_at":"1970-01-01T00:00:00.000Z"})");
+}
+
+class FileSinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           absl::StrCat("ferry-file-sink-", getpid(), "-",
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::vector<std::string> Files() {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir_))
+      names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  static std::string Read(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  SinkBatch Batch(std::vector<std::string> ids) {
+    SinkBatch b;
+    std::vector<Value> id_values, scores;
+    for (const std::string& id : ids) {
+      b.ids.push_back(id);
+      b.json.push_back(absl::StrCat("{\"id\":\"", id, "\"}"));
+      id_values.push_back(Value::String(id));
+      scores.push_back(Value::Float(0.5));
+    }
+    b.table = RecordBatch(ids.size());
+    b.table.AddColumn("id", std::move(id_values));
+    b.table.AddColumn("score", std::move(scores));
+    return b;
+  }
+  fs::path dir_;
+};
+
+TEST_F(FileSinkTest, WritesInProgressThenPublishesOnRollAndClose) {
+  SinkConfig config;
+  config.type = "file";
+  config.dir = dir_.string();
+  config.roll_bytes = 20;  // every batch below is larger: one file per batch
+  auto sink = MakeFileSink(config);
+  ASSERT_TRUE(sink.ok()) << sink.status();
+  ASSERT_TRUE((*sink)->Write(Batch({"a", "b"})).ok());
+  std::vector<std::string> files = Files();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_TRUE(files[0].starts_with(".events-") && files[0].ends_with(".jsonl.inprogress"))
+      << files[0];
+  ASSERT_TRUE((*sink)->Write(Batch({"c"})).ok());  // rolls the first file
+  ASSERT_TRUE((*sink)->Close().ok());
+  files = Files();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(Read(dir_ / files[0]) + Read(dir_ / files[1]),
+            "{\"id\":\"a\"}\n{\"id\":\"b\"}\n{\"id\":\"c\"}\n");
+}
+
+TEST_F(FileSinkTest, CsvHasAHeaderAndQuotes) {
+  SinkConfig config;
+  config.type = "file";
+  config.dir = dir_.string();
+  config.format = "csv";
+  config.prefix = "preds";
+  auto sink = MakeFileSink(config);
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->Write(Batch({"x,1", "y"})).ok());
+  ASSERT_TRUE((*sink)->Close().ok());
+  std::vector<std::string> files = Files();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_TRUE(files[0].starts_with("preds-") && files[0].ends_with(".csv"));
+  EXPECT_EQ(Read(dir_ / files[0]), "id,score\n\"x,1\",0.5\ny,0.5\n");
+}
+
+TEST_F(FileSinkTest, LeftoversOfACrashedWriterArePublishedWithoutTheTornLine) {
+  fs::create_directories(dir_);
+  std::ofstream(dir_ / ".events-20240101T000000-1-0.jsonl.inprogress")
+      << "{\"id\":\"1\"}\n{\"id\":";
+  std::ofstream(dir_ / ".events-20240101T000000-1-1.jsonl.inprogress") << "{\"id";
+  std::ofstream(dir_ / ".other-20240101T000000-1-0.jsonl.inprogress") << "{}\n";
+  SinkConfig config;
+  config.type = "file";
+  config.dir = dir_.string();
+  auto sink = MakeFileSink(config);
+  ASSERT_TRUE(sink.ok());
+  EXPECT_EQ(Files(), (std::vector<std::string>{".other-20240101T000000-1-0.jsonl.inprogress",
+                                               "events-20240101T000000-1-0.jsonl"}));
+  EXPECT_EQ(Read(dir_ / "events-20240101T000000-1-0.jsonl"), "{\"id\":\"1\"}\n");
+}
+
+TEST(MetricsTest, PrometheusText) {
+  Metrics m;
+  m.Describe("x_total", Metrics::Type::kCounter, "Xs.");
+  m.Describe("lat", Metrics::Type::kHistogram, "Latency.", {0.1, 1});
+  m.Add("x_total", "sink=\"a\"", 2);
+  m.Add("x_total", "sink=\"a\"", 3);
+  m.Observe("lat", "", 0.05);
+  m.Observe("lat", "", 0.5);
+  m.Observe("lat", "", 5);
+  std::string text = m.Render();
+  EXPECT_NE(text.find("# TYPE x_total counter\nx_total{sink=\"a\"} 5\n"), std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("lat_bucket{le=\"0.1\"} 1\nlat_bucket{le=\"1.0\"} 2\nlat_bucket{le=\"+Inf\"} 3\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("lat_count 3\n"), std::string::npos);
+  EXPECT_EQ(m.Get("x_total", "sink=\"a\""), 5);
+}
+
+}  // namespace
+}  // namespace ferry::stream
