@@ -1,0 +1,138 @@
+"""Scale-out and fault scenarios of the stream suite: afterwards every sink holds each produced
+event exactly once (count and ids compared). See run_stream_tests.py."""
+
+import json
+import os
+import time
+
+import stream_harness as h
+from stream_scenarios import RIDE_BUNDLE
+
+
+def pg_count(services, table):
+    return (services.pg_rows(f"SELECT COUNT(*) FROM {table}") or [[0]])[0][0]
+
+
+def check_exactly_once(services, table, events, checks, what):
+    rows = services.pg_rows(f"SELECT id FROM {table}") or []
+    ids = [r[0] for r in rows]
+    expected = {e["ride_id"] for e in events}
+    checks.check(len(ids) == len(expected) and set(ids) == expected,
+                 f"{what}: {len(expected)} events exactly once (rows {len(ids)}, "
+                 f"missing {len(expected - set(ids))}, unexpected {len(set(ids) - expected)})")
+
+
+def redis_streams(services, workdir, checks):
+    r = services.redis()
+    events = h.rides(0, 900, prefix="x")
+    poison = ["{broken", json.dumps({"ride_id": "x-bad", "PULocationID": 0, "DOLocationID": 1,
+                                     "trip_distance": 1})]
+
+    def add(batch):
+        pipe = r.pipeline()
+        for payload in batch:
+            pipe.xadd("rides_in", {"data": payload})
+        pipe.execute()
+
+    add([json.dumps(e) for e in events[:300]] + poison)
+
+    def config(consumer):
+        return {
+            "model": {"bundle": RIDE_BUNDLE},
+            "source": {"redis": {"url": services.redis_url, "stream": "rides_in", "group": "scorers",
+                                 "consumer": consumer, "claim_idle_ms": 1500}},
+            "events": {"id_field": "ride_id"},
+            "sinks": [{"redis": {"url": services.redis_url, "stream": "preds_out", "maxlen": 100000}},
+                      {"postgres": {"url": services.pg_url, "table": "redis_preds"}}],
+            "dead_letter": {"redis": {"url": services.redis_url, "stream": "dead_out"}},
+            "batch": {"max_records": 50, "max_wait_ms": 50},
+            "errors": {"backoff_initial_ms": 100, "backoff_max_ms": 1000, "sink_retries": 60},
+        }
+
+    worker = h.Worker(config("c1"), workdir, "c1")
+    h.wait_until("300 rows", lambda: pg_count(services, "redis_preds") >= 300)
+
+    # Redis restarts (AOF with fsync always): the worker reconnects and carries on.
+    services.restart("redis")
+    r = services.redis()
+    add([json.dumps(e) for e in events[300:600]])
+    h.wait_until("600 rows after the Redis restart", lambda: pg_count(services, "redis_preds") >= 600,
+                 timeout=90)
+    checks.check(worker.alive(), "the worker survived the Redis restart")
+
+    # A worker killed with entries in flight: another consumer claims them once idle.
+    worker.kill9()
+    r.xgroup_createconsumer("rides_in", "scorers", "c1")
+    add([json.dumps(e) for e in events[600:]])
+    # Deliver some new entries to the dead consumer, as if it had read them before dying.
+    taken = r.xreadgroup("scorers", "c1", {"rides_in": ">"}, count=40)
+    checks.check(taken and len(taken[0][1]) == 40, "40 entries pending on the killed consumer")
+    other = h.Worker(config("c2"), workdir, "c2")
+    h.wait_until("900 rows", lambda: pg_count(services, "redis_preds") >= 900, timeout=90)
+    h.wait_until("nothing pending", lambda: r.xpending("rides_in", "scorers")["pending"] == 0,
+                 timeout=30)
+    checks.check(other.stop() == 0, "exit 0")
+    check_exactly_once(services, "redis_preds", events, checks, "Redis -> PostgreSQL")
+    out_ids = {json.loads(fields["data"])["id"] for _, fields in r.xrange("preds_out")}
+    checks.check(out_ids == {e["ride_id"] for e in events}, "the Redis output stream has every event")
+    dead = [json.loads(fields["data"]) for _, fields in r.xrange("dead_out")]
+    reasons = " | ".join(d["error"] for d in dead)
+    checks.check(len(dead) == 2 and "invalid JSON" in reasons and "minimum" in reasons,
+                 f"2 dead letters with reasons: {reasons}")
+    checks.check(all(d["source"].startswith("rides_in/") for d in dead), "dead letters name the entry id")
+
+
+def scale_out(services, workdir, checks):
+    services.topic("six", 6)
+    events = h.rides(0, 3000, prefix="s")
+
+    def config():
+        return {
+            "model": {"bundle": RIDE_BUNDLE},
+            "source": h.kafka_source(services, "six", "group-six"),
+            "events": {"id_field": "ride_id"},
+            "sinks": [{"postgres": {"url": services.pg_url, "table": "scale_preds"}}],
+            "batch": {"max_records": 100, "max_wait_ms": 50},
+            "metrics": {"log_batches": True},
+        }
+
+    workers = [h.Worker(config(), workdir, f"w{i}") for i in range(3)]
+    services.produce("six", [json.dumps(e) for e in events[:1000]])
+    h.wait_until("some rows", lambda: pg_count(services, "scale_preds") >= 300)
+    workers[1].kill9()  # mid-stream: its uncommitted batch is replayed by another worker
+    services.produce("six", [json.dumps(e) for e in events[1000:2000]])
+    h.wait_until("2000 rows", lambda: pg_count(services, "scale_preds") >= 2000, timeout=90)
+    workers[1].start()  # rejoins the group; partitions are shared again
+    time.sleep(1)
+    services.produce("six", [json.dumps(e) for e in events[2000:]])
+    h.wait_until("3000 rows", lambda: pg_count(services, "scale_preds") >= 3000, timeout=90)
+    codes = [w.stop() for w in (workers[0], workers[2], workers[1])]
+    checks.check(codes == [0, 0, 0], f"workers exit 0 on SIGTERM (got {codes})")
+    check_exactly_once(services, "scale_preds", events, checks, "3 workers, 6 partitions")
+    busy = sum(1 for i in range(3) if '"event":"batch"' in workers[i].text())
+    checks.check(busy == 3, f"all 3 workers scored batches (got {busy})")
+
+
+def postgres_restart(services, workdir, checks):
+    services.topic("pgr", 2)
+    events = h.rides(0, 1000, prefix="p")
+    config = {
+        "model": {"bundle": RIDE_BUNDLE},
+        "source": h.kafka_source(services, "pgr", "group-pgr"),
+        "events": {"id_field": "ride_id"},
+        "sinks": [{"postgres": {"url": services.pg_url, "table": "pgr_preds"}}],
+        "batch": {"max_records": 50, "max_wait_ms": 50},
+        "errors": {"backoff_initial_ms": 100, "backoff_max_ms": 1000, "sink_retries": 120},
+    }
+    worker = h.Worker(config, workdir)
+    services.produce("pgr", [json.dumps(e) for e in events[:500]])
+    h.wait_until("some rows", lambda: pg_count(services, "pgr_preds") >= 100)
+    services.run("stop", "postgres")
+    services.produce("pgr", [json.dumps(e) for e in events[500:]])
+    time.sleep(2)  # the worker retries against a database that is down
+    checks.check(worker.alive(), "the worker waits while PostgreSQL is down")
+    services.start("postgres")
+    h.wait_until("1000 rows", lambda: pg_count(services, "pgr_preds") >= 1000, timeout=90)
+    checks.check(worker.stop() == 0, "exit 0")
+    checks.check('"event":"sink_retry"' in worker.text(), "the outage was retried")
+    check_exactly_once(services, "pgr_preds", events, checks, "PostgreSQL restart")
