@@ -40,6 +40,8 @@ struct CommandSpec {
 CommandRun ConfigurePredictCommand(CLI::App& app);
 CommandRun ConfigureInspectCommand(CLI::App& app);
 CommandRun ConfigureValidateCommand(CLI::App& app);  // validate_command.cc (bundles)
+CommandRun ConfigureBackfillCommand(CLI::App& app);  // backfill_command.cc (batch)
+CommandRun ConfigureScheduleCommand(CLI::App& app);  // schedule_command.cc (batch)
 CommandRun ConfigureStreamCommand(CLI::App& app);    // stream_command.cc (Kafka/Redis)
 CommandRun ConfigureScoreCommand(CLI::App& app);     // score_command.cc (batch run)
 CommandRun ConfigureServeCommand(CLI::App& app);     // serve_command.cc (HTTP server)

@@ -23,6 +23,10 @@ constexpr CommandSpec kCommands[] = {
      ferry::cli::ConfigureScoreCommand},
     {"stream", "Score events from Kafka or Redis Streams into topics, streams, tables or files.",
      ferry::cli::ConfigureStreamCommand},
+    {"backfill", "Run a batch scoring job for every day or month of a range (batch).",
+     ferry::cli::ConfigureBackfillCommand},
+    {"schedule", "Run batch jobs on cron schedules with retries and a run history (batch).",
+     ferry::cli::ConfigureScheduleCommand},
 };
 
 constexpr std::string_view kFooter = R"(Examples:
