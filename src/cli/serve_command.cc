@@ -47,8 +47,8 @@ struct ServeFlags {
 
 void LogLoad(const registry::LoadEvent& e) {
   if (e.ok) {
-    std::cerr << "ferry serve: " << (e.reload ? "reloaded " : "loaded ") << e.model
-              << " version " << e.version << " from " << e.path << "\n";
+    std::cerr << "ferry serve: " << (e.reload ? "reloaded " : "loaded ") << e.model << " version "
+              << e.version << " from " << e.path << "\n";
   } else {
     std::cerr << "ferry serve: failed to load " << e.path << " (nothing it would replace is "
               << "affected): " << e.error << "\n";
@@ -119,8 +119,8 @@ int RunServe(const ServeFlags& flags) {
   }
   bool tls = !options.tls_cert.empty();
   std::cerr << "\nferry serve: listening on " << (tls ? "https" : "http") << "://" << options.host
-            << ":" << (*server)->port() << " (API keys: "
-            << (state.keys.empty() ? "none" : absl::StrCat(state.keys.size()))
+            << ":" << (*server)->port()
+            << " (API keys: " << (state.keys.empty() ? "none" : absl::StrCat(state.keys.size()))
             << (repository_mode && flags.poll_interval_seconds > 0
                     ? absl::StrCat("; polling every ", flags.poll_interval_seconds, " s")
                     : std::string())
@@ -144,7 +144,8 @@ CommandRun ConfigureServeCommand(CLI::App& app) {
   app.footer(std::string(kExamples) + "\n" + std::string(kExitStatusHelp));
   app.add_option("paths", flags->paths, "A model repository directory, or bundle directories.")
       ->required();
-  app.add_option("--host", flags->server.host, "Address to listen on (0.0.0.0 for every interface).")
+  app.add_option("--host", flags->server.host,
+                 "Address to listen on (0.0.0.0 for every interface).")
       ->capture_default_str();
   app.add_option("--port", flags->server.port, "Port to listen on; 0 picks a free one.")
       ->capture_default_str();
@@ -152,7 +153,8 @@ CommandRun ConfigureServeCommand(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--poll-interval", flags->poll_interval_seconds,
                  "Seconds between rescans of a model repository; 0 turns polling off.")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--default-model", flags->handler.default_model,
                  "The model POST /invocations scores when several are served.");
   app.add_option("--api-key-file", flags->api_key_file,
@@ -166,19 +168,25 @@ CommandRun ConfigureServeCommand(CLI::App& app) {
   app.add_option("--max-body-bytes", flags->server.max_body_bytes, "Larger bodies get 413.")
       ->capture_default_str();
   app.add_option("--max-header-bytes", flags->server.max_header_bytes,
-                 "Larger request heads get 431.")->capture_default_str();
+                 "Larger request heads get 431.")
+      ->capture_default_str();
   app.add_option("--max-rows", flags->handler.max_rows, "Records per request; more gets 413.")
       ->capture_default_str();
   app.add_option("--max-json-depth", flags->handler.max_json_depth,
-                 "Nesting depth of JSON bodies; deeper gets 400.")->capture_default_str();
+                 "Nesting depth of JSON bodies; deeper gets 400.")
+      ->capture_default_str();
   app.add_option("--idle-timeout", flags->idle_timeout_seconds,
-                 "Seconds a connection may wait for its next request.")->capture_default_str();
+                 "Seconds a connection may wait for its next request.")
+      ->capture_default_str();
   app.add_option("--read-timeout", flags->read_timeout_seconds,
-                 "Seconds a request's body may take to arrive.")->capture_default_str();
+                 "Seconds a request's body may take to arrive.")
+      ->capture_default_str();
   app.add_option("--max-connections", flags->server.max_connections,
-                 "Open connections; more are closed at once.")->capture_default_str();
+                 "Open connections; more are closed at once.")
+      ->capture_default_str();
   app.add_option("--drain-timeout", flags->drain_timeout_seconds,
-                 "Seconds requests in flight get to finish after SIGTERM.")->capture_default_str();
+                 "Seconds requests in flight get to finish after SIGTERM.")
+      ->capture_default_str();
   return [flags] { return RunServe(*flags); };
 }
 

@@ -19,9 +19,8 @@ std::vector<std::string> ListNamedSubdirectories(const std::string& dir) {
     std::error_code type_ec;
     if (IsValidName(name) && it->is_directory(type_ec)) names.push_back(name);
   }
-  std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
-    return CompareVersions(a, b) < 0;
-  });
+  std::sort(names.begin(), names.end(),
+            [](const std::string& a, const std::string& b) { return CompareVersions(a, b) < 0; });
   return names;
 }
 
@@ -35,7 +34,8 @@ DirSignature SignDirectory(const std::string& dir) {
     auto mtime = fs::last_write_time(it->path(), e);
     if (e) continue;
     auto sys = std::chrono::file_clock::to_sys(mtime);
-    sig.newest = std::max(sig.newest, std::chrono::time_point_cast<std::chrono::system_clock::duration>(sys));
+    sig.newest = std::max(sig.newest,
+                          std::chrono::time_point_cast<std::chrono::system_clock::duration>(sys));
     uintmax_t size = it->is_regular_file(e) ? it->file_size(e) : 0;
     entries.push_back(absl::StrCat(fs::relative(it->path(), dir, e).string(), "|", size, "|",
                                    mtime.time_since_epoch().count()));

@@ -19,9 +19,9 @@ absl::StatusOr<YAML::Node> LoadYaml(const std::string& path) {
 }
 
 absl::Status PolicyError(const std::string& path, const std::string& why) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      path, ": version_policy: ", why,
-      " (write latest, all, {latest: N} or {specific: [\"1\", \"3\"]})"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ": version_policy: ", why,
+                   " (write latest, all, {latest: N} or {specific: [\"1\", \"3\"]})"));
 }
 
 absl::StatusOr<VersionPolicy> ParsePolicy(const YAML::Node& node, const std::string& path) {
@@ -87,8 +87,8 @@ absl::StatusOr<ModelConfig> ReadModelConfig(const std::string& path) {
       }
       config.auth_required = word == "required";
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": unknown key '", key, "' (keys: version_policy, auth)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": unknown key '", key, "' (keys: version_policy, auth)"));
     }
   }
   return config;
@@ -109,9 +109,9 @@ absl::StatusOr<std::map<std::string, std::string>> ReadAliases(const std::string
     const std::string alias = entry.first.as<std::string>();
     const std::string version = entry.second.IsScalar() ? entry.second.as<std::string>() : "";
     if (!IsValidName(alias) || !IsValidName(version)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": alias '", alias, "' -> '", version,
-          "': aliases and versions may only use letters, digits, '_', '.' and '-'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": alias '", alias, "' -> '", version,
+                       "': aliases and versions may only use letters, digits, '_', '.' and '-'"));
     }
     aliases[alias] = version;
   }

@@ -28,7 +28,9 @@ bool VersionLess(const std::string& a, const std::string& b) { return CompareVer
 }  // namespace
 
 Repository::Repository(std::string root, std::vector<std::string> bundle_dirs, Listener listener)
-    : root_(std::move(root)), bundle_dirs_(std::move(bundle_dirs)), listener_(std::move(listener)),
+    : root_(std::move(root)),
+      bundle_dirs_(std::move(bundle_dirs)),
+      listener_(std::move(listener)),
       snapshot_(std::make_shared<const Snapshot>()) {
   description_ = root_.empty() ? absl::StrCat(bundle_dirs_.size(), " bundle director",
                                               bundle_dirs_.size() == 1 ? "y" : "ies")
@@ -42,8 +44,9 @@ absl::StatusOr<std::unique_ptr<Repository>> Repository::OpenDirectory(const std:
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     return absl::NotFoundError(absl::StrCat(
-        root, ": not a directory; give a model repository (REPO/<name>/<version>/ferry.yaml) "
-              "or bundle directories"));
+        root,
+        ": not a directory; give a model repository (REPO/<name>/<version>/ferry.yaml) "
+        "or bundle directories"));
   }
   std::unique_ptr<Repository> repo(new Repository(root, {}, std::move(listener)));
   repo->Refresh();
@@ -94,7 +97,8 @@ Repository::Cached& Repository::Update(const Candidate& candidate, bool settle) 
   DirSignature sig = SignDirectory(candidate.path);
   bool forced = retry_.count(c.model) > 0;
   if (c.tried && sig.text == c.signature && !forced) return c;
-  if (settle && !forced && std::chrono::system_clock::now() - sig.newest < std::chrono::seconds(1)) {
+  if (settle && !forced &&
+      std::chrono::system_clock::now() - sig.newest < std::chrono::seconds(1)) {
     return c;  // still being written; next round
   }
   c.signature = sig.text;
@@ -199,7 +203,8 @@ void Repository::RefreshLocked(bool settle) {
     std::sort(loaded_versions.begin(), loaded_versions.end(), VersionLess);
     std::vector<std::string> chosen = SelectVersions(config.policy, loaded_versions);
     for (auto& [alias, version] : aliases) {
-      if (loaded.count(version) && std::find(chosen.begin(), chosen.end(), version) == chosen.end()) {
+      if (loaded.count(version) &&
+          std::find(chosen.begin(), chosen.end(), version) == chosen.end()) {
         chosen.push_back(version);
       }
     }
@@ -221,14 +226,20 @@ void Repository::RefreshLocked(bool settle) {
     for (auto& [path, c] : entries) {
       bool serving = std::find(chosen.begin(), chosen.end(), c->version) != chosen.end();
       if (serving) {
-        std::string note = c->error.empty() ? "" : absl::StrCat(
-            "the files changed and failed to load; the last good copy keeps serving: ", c->error);
+        std::string note =
+            c->error.empty()
+                ? ""
+                : absl::StrCat(
+                      "the files changed and failed to load; the last good copy keeps serving: ",
+                      c->error);
         next->index.push_back({model, c->version, "READY", note});
       } else if (c->good) {
-        next->index.push_back({model, c->version, "UNLOADED", "not selected by the version policy"});
+        next->index.push_back(
+            {model, c->version, "UNLOADED", "not selected by the version policy"});
       } else {
-        next->index.push_back({model, c->version, "UNAVAILABLE",
-                               c->error.empty() ? "not loaded yet (files still changing)" : c->error});
+        next->index.push_back(
+            {model, c->version, "UNAVAILABLE",
+             c->error.empty() ? "not loaded yet (files still changing)" : c->error});
       }
     }
   }
@@ -252,15 +263,16 @@ absl::Status Repository::LoadModel(std::string_view name) {
   std::vector<std::string> reasons;
   for (const VersionState& row : snap->index) {
     if (row.model == model) {
-      reasons.push_back(row.version.empty() ? row.reason
-                                            : absl::StrCat("version ", row.version, ": ", row.reason));
+      reasons.push_back(row.version.empty()
+                            ? row.reason
+                            : absl::StrCat("version ", row.version, ": ", row.reason));
     }
   }
   if (reasons.empty()) {
     return absl::NotFoundError(absl::StrCat("no model named '", model, "' in ", description_));
   }
-  return absl::FailedPreconditionError(absl::StrCat("model '", model, "' could not be loaded: ",
-                                                    absl::StrJoin(reasons, "; ")));
+  return absl::FailedPreconditionError(
+      absl::StrCat("model '", model, "' could not be loaded: ", absl::StrJoin(reasons, "; ")));
 }
 
 absl::Status Repository::UnloadModel(std::string_view name) {

@@ -78,10 +78,10 @@ class Repository {
  private:
   struct Cached {
     bool tried = false;
-    std::string signature;  // of the files when last tried
+    std::string signature;                       // of the files when last tried
     std::shared_ptr<const bundle::Bundle> good;  // last copy that loaded
-    std::string error;      // the last attempt's error, "" when it loaded
-    std::string model, version;  // as last known (bundle mode: from ferry.yaml)
+    std::string error;                           // the last attempt's error, "" when it loaded
+    std::string model, version;                  // as last known (bundle mode: from ferry.yaml)
   };
   struct Candidate {
     std::string model, version, path;

@@ -37,7 +37,8 @@ class RepositoryTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(root_); }
 
   std::unique_ptr<Repository> Open() {
-    auto repo = Repository::OpenDirectory(root_, [this](const LoadEvent& e) { events_.push_back(e); });
+    auto repo =
+        Repository::OpenDirectory(root_, [this](const LoadEvent& e) { events_.push_back(e); });
     EXPECT_TRUE(repo.ok()) << repo.status();
     return std::move(*repo);
   }

@@ -27,8 +27,8 @@ const std::string& TinyBundle(bool flipped) {
     const char* source = std::getenv("FERRY_SOURCE_DIR");
     std::string script = absl::StrCat(source ? source : ".", "/tests/serve/make_tiny_bundle.py");
     std::string target = absl::StrCat(root, flipped ? "/flipped" : "/plain");
-    std::string command = absl::StrCat("/usr/bin/python3 ", script, " ", target,
-                                       flipped ? " --flip" : "");
+    std::string command =
+        absl::StrCat("/usr/bin/python3 ", script, " ", target, flipped ? " --flip" : "");
     if (std::system(command.c_str()) != 0) {
       throw std::runtime_error("could not make a tiny bundle: " + command);
     }

@@ -34,16 +34,17 @@ Response HandleAdmin(const Request& request, ServerState& state, const PathSegme
   if (absl::Status s = state.keys.Check(request, /*admin_route=*/true); !s.ok()) {
     return RouteError(s, std::string(kRoute));
   }
-  if (absl::Status s = RequireMethod(request, "POST"); !s.ok()) return RouteError(s, std::string(kRoute));
+  if (absl::Status s = RequireMethod(request, "POST"); !s.ok())
+    return RouteError(s, std::string(kRoute));
   size_t n = segments.size();
   if (n == 3 && segments[2] == "index") return Index(state);
   if (n == 5 && segments[2] == "models" && (segments[4] == "load" || segments[4] == "unload")) {
     std::string_view name = segments[3];
     if (!registry::IsValidName(name)) {
-      return RouteError(absl::InvalidArgumentError(Cat(
-                            "model name '", name.substr(0, 64),
-                            "' is not valid: use letters, digits, '_', '.' and '-'")),
-                        std::string(kRoute));
+      return RouteError(
+          absl::InvalidArgumentError(Cat("model name '", name.substr(0, 64),
+                                         "' is not valid: use letters, digits, '_', '.' and '-'")),
+          std::string(kRoute));
     }
     bool load = segments[4] == "load";
     absl::Status status =

@@ -26,8 +26,8 @@ absl::StatusOr<ApiKeys> ApiKeys::Load(const std::string& file, std::string_view 
       ++found;
     }
     if (found == 0) {
-      return absl::InvalidArgumentError(Cat(
-          "--api-key-file ", file, ": holds no key (write one key per line)"));
+      return absl::InvalidArgumentError(
+          Cat("--api-key-file ", file, ": holds no key (write one key per line)"));
     }
   }
   for (absl::string_view key : absl::StrSplit(Sv(env), ',')) {
@@ -68,8 +68,7 @@ absl::Status ApiKeys::Check(const Request& request, bool admin_route) const {
         "this route needs an API key: send the header 'Authorization: Bearer <key>'");
   }
   if (header.size() < 7 || !absl::EqualsIgnoreCase(Sv(header.substr(0, 7)), "bearer ")) {
-    return absl::UnauthenticatedError(
-        "the Authorization header must be 'Bearer <key>'");
+    return absl::UnauthenticatedError("the Authorization header must be 'Bearer <key>'");
   }
   if (!Contains(Std(absl::StripAsciiWhitespace(Sv(header.substr(7)))))) {
     return absl::UnauthenticatedError("the API key is not valid");

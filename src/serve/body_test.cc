@@ -90,7 +90,8 @@ TEST(FormBody, MultipartFieldsAndFile) {
   EXPECT_EQ(Cell(*batch, "tag", 1), "from-form");
 
   EXPECT_FALSE(RecordsFromMultipart(body, "multipart/form-data", 10).ok());
-  EXPECT_FALSE(RecordsFromMultipart("--XyZ\r\nno end", "multipart/form-data; boundary=XyZ", 10).ok());
+  EXPECT_FALSE(
+      RecordsFromMultipart("--XyZ\r\nno end", "multipart/form-data; boundary=XyZ", 10).ok());
 }
 
 TEST(FormBody, CsvText) {

@@ -57,7 +57,8 @@ absl::StatusOr<std::vector<Part>> SplitMultipart(std::string_view body, std::str
   std::vector<Part> parts;
   size_t pos = body.find(delimiter);
   if (pos == std::string_view::npos) {
-    return absl::InvalidArgumentError("multipart body: the boundary from Content-Type never appears");
+    return absl::InvalidArgumentError(
+        "multipart body: the boundary from Content-Type never appears");
   }
   pos += delimiter.size();
   while (true) {
@@ -84,11 +85,13 @@ absl::StatusOr<std::vector<Part>> SplitMultipart(std::string_view body, std::str
     size_t content_start = headers_end + 4;
     size_t next = body.find(Cat("\r\n", delimiter), content_start);
     if (next == std::string_view::npos) {
-      return absl::InvalidArgumentError("multipart body: the last part is not closed by a boundary");
+      return absl::InvalidArgumentError(
+          "multipart body: the last part is not closed by a boundary");
     }
     part.content = body.substr(content_start, next - content_start);
     if (part.name.empty()) {
-      return absl::InvalidArgumentError("multipart body: a part has no name in Content-Disposition");
+      return absl::InvalidArgumentError(
+          "multipart body: a part has no name in Content-Disposition");
     }
     parts.push_back(part);
     pos = next + 2 + delimiter.size();
@@ -106,8 +109,8 @@ absl::StatusOr<std::string> PercentDecode(std::string_view text, bool plus_is_sp
       int hi = i + 2 < text.size() ? HexDigit(text[i + 1]) : -1;
       int lo = i + 2 < text.size() ? HexDigit(text[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
-        return absl::InvalidArgumentError(Cat(
-            "malformed percent escape at byte ", i, " of '", text.substr(0, 80), "'"));
+        return absl::InvalidArgumentError(
+            Cat("malformed percent escape at byte ", i, " of '", text.substr(0, 80), "'"));
       }
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;

@@ -50,8 +50,7 @@ Response Handle(const Request& request, ServerState& state) {
     }
   }
   return RouteError(absl::NotFoundError(Cat("no route ", request.method, " ",
-                                                     request.path.substr(0, 200), "; routes: ",
-                                                     kRouteList)),
+                                            request.path.substr(0, 200), "; routes: ", kRouteList)),
                     "not_found");
 }
 

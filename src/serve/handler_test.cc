@@ -67,7 +67,8 @@ bool Has(const std::string& text, const std::string& part) {
 TEST_F(HandlerTest, NativePredictOneRecordNamesModelAndVersion) {
   Response r = Call("POST", "/v1/models/tiny/predict", R"({"x1": 1, "x2": 2, "tag": "t1"})");
   EXPECT_EQ(r.status, 200) << r.body;
-  EXPECT_TRUE(Has(r.body, R"("model":"tiny","version":"2","predictions":[{"label":"no")")) << r.body;
+  EXPECT_TRUE(Has(r.body, R"("model":"tiny","version":"2","predictions":[{"label":"no")"))
+      << r.body;
   EXPECT_TRUE(Has(r.body, R"("tag":"t1")"));
   EXPECT_EQ(r.model, "tiny");
   EXPECT_EQ(r.version, "2");
@@ -76,10 +77,12 @@ TEST_F(HandlerTest, NativePredictOneRecordNamesModelAndVersion) {
 TEST_F(HandlerTest, NativePredictVersionsAliasesAndInstances) {
   Response v1 = Call("POST", "/v1/models/tiny/versions/1/predict", R"({"x1": 1, "x2": 2})");
   EXPECT_TRUE(Has(v1.body, R"("version":"1","predictions":[{"label":"yes")")) << v1.body;
-  Response alias = Call("POST", "/v1/models/tiny/aliases/production/predict", R"({"x1": 1, "x2": 2})");
+  Response alias =
+      Call("POST", "/v1/models/tiny/aliases/production/predict", R"({"x1": 1, "x2": 2})");
   EXPECT_TRUE(Has(alias.body, R"("version":"1")")) << alias.body;
-  Response batch = Call("POST", "/v1/models/tiny/versions/1/predict",
-                        R"({"instances": [{"x1": 1, "x2": 1}, {"x1": "bad", "x2": 1}, {"x1": -3, "x2": -1}]})");
+  Response batch =
+      Call("POST", "/v1/models/tiny/versions/1/predict",
+           R"({"instances": [{"x1": 1, "x2": 1}, {"x1": "bad", "x2": 1}, {"x1": -3, "x2": -1}]})");
   EXPECT_EQ(batch.status, 200);
   EXPECT_TRUE(Has(batch.body, R"({"row":2,"error":"x1: 'bad' is not a number"})")) << batch.body;
   EXPECT_TRUE(Has(batch.body, R"("label":"no")"));
@@ -96,7 +99,8 @@ TEST_F(HandlerTest, FormsAndCsv) {
                         "multipart/form-data; boundary=B");
   EXPECT_EQ(multi.status, 200) << multi.body;
   EXPECT_TRUE(Has(multi.body, R"("label":"no")"));
-  Response csv = Call("POST", "/v1/models/tiny/versions/1/predict", "x1,x2\n1,1\n-1,-1\n", "text/csv");
+  Response csv =
+      Call("POST", "/v1/models/tiny/versions/1/predict", "x1,x2\n1,1\n-1,-1\n", "text/csv");
   EXPECT_EQ(csv.status, 200) << csv.body;
   EXPECT_TRUE(Has(csv.body, R"("label":"yes")") && Has(csv.body, R"("label":"no")"));
 }
@@ -121,13 +125,18 @@ TEST_F(HandlerTest, ErrorCases) {
 TEST_F(HandlerTest, Auth) {
   EXPECT_EQ(Call("POST", "/v1/models/locked/predict", R"({"x1": 1, "x2": 1})").status, 401);
   EXPECT_EQ(Call("POST", "/v1/models/locked/predict", R"({"x1": 1, "x2": 1})", "application/json",
-                 "Bearer wrong").status, 401);
+                 "Bearer wrong")
+                .status,
+            401);
   EXPECT_EQ(Call("POST", "/v1/models/locked/predict", R"({"x1": 1, "x2": 1})", "application/json",
-                 "Bearer secret-key").status, 200);
+                 "Bearer secret-key")
+                .status,
+            200);
   EXPECT_EQ(Call("POST", "/v2/repository/index").status, 401);
   Response index = Call("POST", "/v2/repository/index", "", "", "Bearer secret-key");
   EXPECT_EQ(index.status, 200);
-  EXPECT_TRUE(Has(index.body, R"({"name":"tiny","version":"1","state":"READY","reason":""})")) << index.body;
+  EXPECT_TRUE(Has(index.body, R"({"name":"tiny","version":"1","state":"READY","reason":""})"))
+      << index.body;
   state_.keys = ApiKeys();
   Response refused = Call("POST", "/v2/repository/index");
   EXPECT_EQ(refused.status, 403);
@@ -157,19 +166,24 @@ TEST_F(HandlerTest, KServe) {
       {"name": "x2", "shape": [2, 1], "datatype": "FP64", "data": [[1], [-1]]},
       {"name": "tag", "shape": [2], "datatype": "BYTES", "data": ["a", "b"]}]})");
   EXPECT_EQ(infer.status, 200) << infer.body;
-  EXPECT_TRUE(Has(infer.body, R"("model_name":"tiny","model_version":"1","id":"q1")")) << infer.body;
-  EXPECT_TRUE(Has(infer.body, R"({"name":"label","datatype":"BYTES","shape":[2],"data":["yes","no"]})"));
+  EXPECT_TRUE(Has(infer.body, R"("model_name":"tiny","model_version":"1","id":"q1")"))
+      << infer.body;
+  EXPECT_TRUE(
+      Has(infer.body, R"({"name":"label","datatype":"BYTES","shape":[2],"data":["yes","no"]})"));
   EXPECT_TRUE(Has(infer.body, R"("name":"probabilities","datatype":"FP64","shape":[2,2])"));
-  Response wrong_type = Call("POST", "/v2/models/tiny/infer",
-                             R"({"inputs": [{"name": "x1", "shape": [1], "datatype": "FP32", "data": ["a"]}]})");
+  Response wrong_type =
+      Call("POST", "/v2/models/tiny/infer",
+           R"({"inputs": [{"name": "x1", "shape": [1], "datatype": "FP32", "data": ["a"]}]})");
   EXPECT_EQ(wrong_type.status, 400);
-  Response bad_shape = Call("POST", "/v2/models/tiny/infer",
-                            R"({"inputs": [{"name": "x1", "shape": [3], "datatype": "FP32", "data": [1]}]})");
+  Response bad_shape =
+      Call("POST", "/v2/models/tiny/infer",
+           R"({"inputs": [{"name": "x1", "shape": [3], "datatype": "FP32", "data": [1]}]})");
   EXPECT_EQ(bad_shape.status, 400);
   EXPECT_EQ(Call("POST", "/v2/models/tiny/infer", "x1\n1\n", "text/csv").status, 415);
   EXPECT_EQ(Call("POST", "/v2/models/tiny/infer", R"({"inputs": []})").status, 400);
-  Response rule = Call("POST", "/v2/models/tiny/infer",
-                       R"({"inputs": [{"name": "x1", "shape": [1], "datatype": "FP32", "data": [5000]},
+  Response rule =
+      Call("POST", "/v2/models/tiny/infer",
+           R"({"inputs": [{"name": "x1", "shape": [1], "datatype": "FP32", "data": [5000]},
                                       {"name": "x2", "shape": [1], "datatype": "FP32", "data": [1]}]})");
   EXPECT_EQ(rule.status, 422) << rule.body;
 }
@@ -177,18 +191,22 @@ TEST_F(HandlerTest, KServe) {
 TEST_F(HandlerTest, Mlflow) {
   EXPECT_EQ(Call("GET", "/ping").status, 200);
   EXPECT_EQ(Call("GET", "/version").body, "9.9.9\n");
-  Response split = Call("POST", "/invocations",
-                        R"({"dataframe_split": {"columns": ["x1", "x2"], "data": [[1, 1], [-1, -1]]}})");
+  Response split =
+      Call("POST", "/invocations",
+           R"({"dataframe_split": {"columns": ["x1", "x2"], "data": [[1, 1], [-1, -1]]}})");
   EXPECT_EQ(split.status, 200) << split.body;
   EXPECT_TRUE(Has(split.body, R"({"predictions":[{"label":"no")")) << split.body;
   EXPECT_TRUE(Has(split.body, R"("model":"tiny","version":"2")"));
-  EXPECT_EQ(Call("POST", "/invocations", R"({"dataframe_records": [{"x1": 1, "x2": 1}]})").status, 200);
+  EXPECT_EQ(Call("POST", "/invocations", R"({"dataframe_records": [{"x1": 1, "x2": 1}]})").status,
+            200);
   EXPECT_EQ(Call("POST", "/invocations", R"({"instances": [[1, 1]]})").status, 200);
-  EXPECT_EQ(Call("POST", "/invocations", R"({"inputs": {"x1": [1, 2], "x2": [3, 4]}})").status, 200);
+  EXPECT_EQ(Call("POST", "/invocations", R"({"inputs": {"x1": [1, 2], "x2": [3, 4]}})").status,
+            200);
   EXPECT_EQ(Call("POST", "/invocations", "x1,x2\n1,2\n", "text/csv").status, 200);
   EXPECT_EQ(Call("POST", "/invocations", R"({"columns": []})").status, 400);
   EXPECT_EQ(Call("POST", "/invocations", "x1=1", "application/x-www-form-urlencoded").status, 415);
-  EXPECT_EQ(Call("POST", "/invocations", R"({"dataframe_split": {"columns": ["x1"]}})").status, 400);
+  EXPECT_EQ(Call("POST", "/invocations", R"({"dataframe_split": {"columns": ["x1"]}})").status,
+            400);
   EXPECT_EQ(Call("POST", "/invocations", R"({"instances": [{"x1": "z", "x2": 1}]})").status, 422);
   state_.options.default_model = "";
   Response ambiguous = Call("POST", "/invocations", R"({"instances": [[1, 1]]})");
@@ -201,9 +219,13 @@ TEST_F(HandlerTest, MetricsCountRequestsPredictionsAndLoads) {
   metrics_.RequestStarted();
   metrics_.RequestFinished("v1_predict", "tiny", "1", 200, 0.0002);
   std::string text = Call("GET", "/metrics").body;
-  EXPECT_TRUE(Has(text, R"(ferry_predictions_total{model="tiny",version="1",class="yes"} 1)")) << text;
-  EXPECT_TRUE(Has(text, R"(ferry_model_loads_total{model="tiny",version="2",kind="load",result="success"} 1)"));
-  EXPECT_TRUE(Has(text, R"(ferry_http_request_duration_seconds_bucket{route="v1_predict",model="tiny",version="1",le="0.00025"} 1)"));
+  EXPECT_TRUE(Has(text, R"(ferry_predictions_total{model="tiny",version="1",class="yes"} 1)"))
+      << text;
+  EXPECT_TRUE(Has(
+      text, R"(ferry_model_loads_total{model="tiny",version="2",kind="load",result="success"} 1)"));
+  EXPECT_TRUE(Has(
+      text,
+      R"(ferry_http_request_duration_seconds_bucket{route="v1_predict",model="tiny",version="1",le="0.00025"} 1)"));
   EXPECT_TRUE(Has(text, "ferry_model_versions_served{model=\"tiny\"} 2"));
 }
 

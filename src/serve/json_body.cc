@@ -21,13 +21,13 @@ absl::StatusOr<element> ParseJsonBody(std::string_view body, size_t max_depth) {
   element root;
   simdjson::error_code error = parser.parse(body.data(), body.size()).get(root);
   if (error == simdjson::DEPTH_ERROR) {
-    return absl::InvalidArgumentError(Cat(
-        "the JSON body nests deeper than the limit of ", max_depth, " levels"));
+    return absl::InvalidArgumentError(
+        Cat("the JSON body nests deeper than the limit of ", max_depth, " levels"));
   }
   if (error != simdjson::SUCCESS) {
-    return absl::InvalidArgumentError(Cat(
-        "the body is not valid JSON: ", simdjson::error_message(error),
-        body.empty() ? " (the body is empty)" : ""));
+    return absl::InvalidArgumentError(
+        Cat("the body is not valid JSON: ", simdjson::error_message(error),
+            body.empty() ? " (the body is empty)" : ""));
   }
   return root;
 }
@@ -46,30 +46,41 @@ simdjson::dom::object ObjectOf(element e) {
 
 const char* JsonTypeWords(element e) {
   switch (e.type()) {
-    case element_type::ARRAY: return "an array";
-    case element_type::OBJECT: return "an object";
+    case element_type::ARRAY:
+      return "an array";
+    case element_type::OBJECT:
+      return "an object";
     case element_type::INT64:
     case element_type::UINT64:
-    case element_type::DOUBLE: return "a number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::DOUBLE:
+      return "a number";
+    case element_type::STRING:
+      return "a string";
+    case element_type::BOOL:
+      return "a boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "a JSON value";
 }
 
 Value JsonScalar(element e, std::string_view field, std::string* error) {
   switch (e.type()) {
-    case element_type::INT64: return Value::Int(e.get_int64().value_unsafe());
-    case element_type::UINT64: return Value::Float(static_cast<double>(e.get_uint64().value_unsafe()));
-    case element_type::DOUBLE: return Value::Float(e.get_double().value_unsafe());
-    case element_type::STRING: return Value::String(std::string(e.get_string().value_unsafe()));
-    case element_type::BOOL: return Value::Bool(e.get_bool().value_unsafe());
-    case element_type::NULL_VALUE: return Value::Null();
+    case element_type::INT64:
+      return Value::Int(e.get_int64().value_unsafe());
+    case element_type::UINT64:
+      return Value::Float(static_cast<double>(e.get_uint64().value_unsafe()));
+    case element_type::DOUBLE:
+      return Value::Float(e.get_double().value_unsafe());
+    case element_type::STRING:
+      return Value::String(std::string(e.get_string().value_unsafe()));
+    case element_type::BOOL:
+      return Value::Bool(e.get_bool().value_unsafe());
+    case element_type::NULL_VALUE:
+      return Value::Null();
     default:
       if (error->empty()) {
-        *error = Cat(field, ": expected a number, string, boolean or null, got ",
-                              JsonTypeWords(e));
+        *error = Cat(field, ": expected a number, string, boolean or null, got ", JsonTypeWords(e));
       }
       return Value::Null();
   }
@@ -94,9 +105,8 @@ RecordBatch RecordFromObject(simdjson::dom::object object) {
 
 absl::Status CheckRowLimit(size_t rows, size_t max_rows) {
   if (rows <= max_rows) return absl::OkStatus();
-  return PayloadTooLarge(Cat("the request holds ", rows,
-                                      " records; the limit is ", max_rows,
-                                      " per request (split it, or raise --max-rows)"));
+  return PayloadTooLarge(Cat("the request holds ", rows, " records; the limit is ", max_rows,
+                             " per request (split it, or raise --max-rows)"));
 }
 
 absl::StatusOr<RecordBatch> RecordsFromArray(simdjson::dom::array array,
@@ -112,16 +122,15 @@ absl::StatusOr<RecordBatch> RecordsFromArray(simdjson::dom::array array,
     } else if (record.type() == element_type::ARRAY) {
       simdjson::dom::array values = ArrayOf(record);
       if (values.size() > positional_names.size()) {
-        return absl::InvalidArgumentError(Cat(
-            where, "[", row, "] has ", values.size(), " values but there are only ",
-            positional_names.size(), " fields to give them to"));
+        return absl::InvalidArgumentError(Cat(where, "[", row, "] has ", values.size(),
+                                              " values but there are only ",
+                                              positional_names.size(), " fields to give them to"));
       }
       size_t i = 0;
       for (element value : values) SetCell(&batch, row, positional_names[i++], value);
     } else {
-      return absl::InvalidArgumentError(Cat(
-          where, "[", row, "] is ", JsonTypeWords(record),
-          "; each record must be an object of field values"));
+      return absl::InvalidArgumentError(Cat(where, "[", row, "] is ", JsonTypeWords(record),
+                                            "; each record must be an object of field values"));
     }
     ++row;
   }
@@ -134,13 +143,13 @@ absl::StatusOr<RecordBatch> RecordsFromColumns(simdjson::dom::object columns, si
   bool first = true;
   for (auto [key, value] : columns) {
     if (value.type() != element_type::ARRAY) {
-      return absl::InvalidArgumentError(Cat(where, ".", key, " is ", JsonTypeWords(value),
-                                                     "; expected an array of values"));
+      return absl::InvalidArgumentError(
+          Cat(where, ".", key, " is ", JsonTypeWords(value), "; expected an array of values"));
     }
     size_t size = ArrayOf(value).size();
     if (!first && size != n) {
-      return absl::InvalidArgumentError(Cat(
-          where, ": columns differ in length (", key, " has ", size, ", others ", n, ")"));
+      return absl::InvalidArgumentError(
+          Cat(where, ": columns differ in length (", key, " has ", size, ", others ", n, ")"));
     }
     n = size;
     first = false;

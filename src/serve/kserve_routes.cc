@@ -20,10 +20,14 @@ using simdjson::dom::element_type;
 
 const char* InputDatatype(bundle::Type type) {
   switch (type) {
-    case bundle::Type::kBool: return "BOOL";
-    case bundle::Type::kInt: return "INT64";
-    case bundle::Type::kFloat: return "FP64";
-    default: return "BYTES";
+    case bundle::Type::kBool:
+      return "BOOL";
+    case bundle::Type::kInt:
+      return "INT64";
+    case bundle::Type::kFloat:
+      return "FP64";
+    default:
+      return "BYTES";
   }
 }
 
@@ -53,29 +57,30 @@ absl::Status CheckDatatype(std::string_view input, std::string_view datatype, el
                            size_t index) {
   element_type t = e.type();
   bool ok = false;
-  if (datatype == "BYTES") ok = t == element_type::STRING;
-  else if (datatype == "BOOL") ok = t == element_type::BOOL;
+  if (datatype == "BYTES")
+    ok = t == element_type::STRING;
+  else if (datatype == "BOOL")
+    ok = t == element_type::BOOL;
   else if (absl::StartsWith(Sv(datatype), "INT") || absl::StartsWith(Sv(datatype), "UINT")) {
     ok = t == element_type::INT64 || t == element_type::UINT64;
   } else if (absl::StartsWith(Sv(datatype), "FP")) {
     ok = t == element_type::INT64 || t == element_type::UINT64 || t == element_type::DOUBLE;
   } else {
-    return absl::InvalidArgumentError(Cat(
-        "input '", input, "': unknown datatype '", datatype,
-        "' (use BOOL, INT8-64, UINT8-64, FP16-64 or BYTES)"));
+    return absl::InvalidArgumentError(Cat("input '", input, "': unknown datatype '", datatype,
+                                          "' (use BOOL, INT8-64, UINT8-64, FP16-64 or BYTES)"));
   }
   if (t == element_type::NULL_VALUE) ok = true;  // a missing value
   if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(Cat("input '", input, "': element ", index, " is ",
-                                                 JsonTypeWords(e), ", not ", datatype));
+  return absl::InvalidArgumentError(
+      Cat("input '", input, "': element ", index, " is ", JsonTypeWords(e), ", not ", datatype));
 }
 
 absl::StatusOr<RecordBatch> DecodeInfer(const Request& request, const HandlerOptions& options,
                                         std::vector<std::string>* wanted, std::string* id) {
   std::string media = request.media_type();
   if (!media.empty() && media != "application/json") {
-    return UnsupportedMediaType(Cat("Content-Type '", media,
-                                             "' is not accepted by infer; send application/json"));
+    return UnsupportedMediaType(
+        Cat("Content-Type '", media, "' is not accepted by infer; send application/json"));
   }
   absl::StatusOr<element> root = ParseJsonBody(request.body, options.max_json_depth);
   if (!root.ok()) return root.status();
@@ -124,11 +129,13 @@ absl::StatusOr<RecordBatch> DecodeInfer(const Request& request, const HandlerOpt
       }
       if (static_cast<size_t>(product) != n || (first > 0 && static_cast<size_t>(first) != n)) {
         return absl::InvalidArgumentError(Cat(
-            "input '", name, "': shape ", absl::StrJoin(shape, "x", [](std::string* out, element d) {
-              int64_t v = 0;
-              if (d.get_int64().get(v) != simdjson::SUCCESS) v = -1;
-              Append(out, v);
-            }),
+            "input '", name, "': shape ",
+            absl::StrJoin(shape, "x",
+                          [](std::string* out, element d) {
+                            int64_t v = 0;
+                            if (d.get_int64().get(v) != simdjson::SUCCESS) v = -1;
+                            Append(out, v);
+                          }),
             " does not fit its ", n, " values; each input is one value per record: [n] or [n, 1]"));
       }
     }
@@ -136,8 +143,8 @@ absl::StatusOr<RecordBatch> DecodeInfer(const Request& request, const HandlerOpt
       if (absl::Status s = CheckDatatype(name, datatype, values[i], i); !s.ok()) return s;
     }
     if (!columns.empty() && n != rows) {
-      return absl::InvalidArgumentError(Cat("input '", name, "' has ", n,
-                                                     " values but the others have ", rows));
+      return absl::InvalidArgumentError(
+          Cat("input '", name, "' has ", n, " values but the others have ", rows));
     }
     rows = n;
     columns.emplace_back(std::string(name), std::move(values));
@@ -173,8 +180,8 @@ Response Infer(const Request& request, ServerState& state, const Target& target)
     for (const std::string& f : s.field_names) known |= f == name;
     if (!known) {
       return RouteError(absl::InvalidArgumentError(Cat(
-                            "requested output '", name, "' does not exist (outputs: ",
-                            absl::StrJoin(s.field_names, ", "),
+                            "requested output '", name,
+                            "' does not exist (outputs: ", absl::StrJoin(s.field_names, ", "),
                             s.probabilities_name.empty() ? "" : ", " + s.probabilities_name, ")")),
                         "v2_infer", &target);
     }
@@ -193,8 +200,10 @@ Response Infer(const Request& request, ServerState& state, const Target& target)
       w.Key("data").BeginArray();
       for (size_t r = 0; r < s.num_rows; ++r) {
         const Value& v = s.field(r, f);
-        if (datatype == "BYTES") w.String(v.is_null() ? "" : v.ToString());
-        else w.Write(v);
+        if (datatype == "BYTES")
+          w.String(v.is_null() ? "" : v.ToString());
+        else
+          w.Write(v);
       }
       w.EndArray().EndObject();
     }
@@ -229,7 +238,8 @@ Response Metadata(const Target& target) {
   w.EndArray().Key("outputs").BeginArray();
   tensor(spec.outputs.prediction, spec.outputs.labels.empty() ? "FP64" : "BYTES", false);
   if (spec.outputs.probabilities) tensor("probabilities", "FP64", true);
-  if (!spec.outputs.probability_of_name.empty()) tensor(spec.outputs.probability_of_name, "FP64", false);
+  if (!spec.outputs.probability_of_name.empty())
+    tensor(spec.outputs.probability_of_name, "FP64", false);
   for (const std::string& p : spec.outputs.passthrough) {
     const char* datatype = "BYTES";
     for (const bundle::InputSpec& in : spec.inputs) {
@@ -238,9 +248,12 @@ Response Metadata(const Target& target) {
     tensor(p, datatype, false);
   }
   for (const auto& [name, value] : spec.outputs.constants) {
-    tensor(name, value.kind() == Value::Kind::kInt ? "INT64"
-                 : value.kind() == Value::Kind::kFloat ? "FP64"
-                 : value.kind() == Value::Kind::kBool ? "BOOL" : "BYTES", false);
+    tensor(name,
+           value.kind() == Value::Kind::kInt     ? "INT64"
+           : value.kind() == Value::Kind::kFloat ? "FP64"
+           : value.kind() == Value::Kind::kBool  ? "BOOL"
+                                                 : "BYTES",
+           false);
   }
   w.EndArray().EndObject();
   return JsonResponse(std::move(body), target, "v2_metadata");
@@ -256,7 +269,8 @@ Response HandleKServe(const Request& request, ServerState& state, const PathSegm
     std::string body;
     io::JsonWriter w(&body);
     if (n == 1) {
-      w.BeginObject().Key("name").String("ferry").Key("version").String(state.options.server_version);
+      w.BeginObject().Key("name").String("ferry").Key("version").String(
+          state.options.server_version);
       w.Key("extensions").BeginArray().String("model_repository").EndArray().EndObject();
       return JsonResponse(std::move(body), "v2_health");
     }
@@ -277,7 +291,9 @@ Response HandleKServe(const Request& request, ServerState& state, const PathSegm
       rest = 5;
     }
     std::string_view action = n == rest ? "" : n == rest + 1 ? segments[rest] : "?";
-    std::string route = action == "infer" ? "v2_infer" : action == "ready" ? "v2_ready" : "v2_metadata";
+    std::string route = action == "infer"   ? "v2_infer"
+                        : action == "ready" ? "v2_ready"
+                                            : "v2_metadata";
     if (action == "" || action == "ready" || action == "infer") {
       if (absl::Status s = RequireMethod(request, action == "infer" ? "POST" : "GET"); !s.ok()) {
         return RouteError(s, route);
@@ -293,11 +309,11 @@ Response HandleKServe(const Request& request, ServerState& state, const PathSegm
       return JsonResponse(std::move(body), *target, route);
     }
   }
-  return RouteError(absl::NotFoundError(Cat(
-                        "no route ", request.path,
-                        "; KServe V2 routes: /v2/health/live, /v2/health/ready, "
-                        "/v2/models/{name}[/versions/{v}][/ready|/infer]")),
-                    "not_found");
+  return RouteError(
+      absl::NotFoundError(Cat("no route ", request.path,
+                              "; KServe V2 routes: /v2/health/live, /v2/health/ready, "
+                              "/v2/models/{name}[/versions/{v}][/ready|/infer]")),
+      "not_found");
 }
 
 }  // namespace ferry::serve

@@ -13,10 +13,14 @@ namespace {
 std::string Escape(std::string_view value) {
   std::string out;
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -42,8 +46,8 @@ std::string Number(double d) {
 }  // namespace
 
 Metrics::Metrics()
-    : bounds_({0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-               0.25, 0.5, 1, 2.5, 5, 10}) {}
+    : bounds_({0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+               0.5, 1, 2.5, 5, 10}) {}
 
 void Metrics::RequestFinished(std::string_view route, std::string_view model,
                               std::string_view version, int status, double seconds) {
@@ -77,18 +81,22 @@ std::string Metrics::Render(const registry::Snapshot& snapshot) const {
   Header(&out, "ferry_http_requests_total", "counter", "HTTP requests answered.");
   for (const auto& [k, n] : requests_) {
     Append(&out, "ferry_http_requests_total",
-                    Labels({{"route", std::get<0>(k)}, {"model", std::get<1>(k)},
-                            {"version", std::get<2>(k)}, {"status", Cat(std::get<3>(k))}}),
-                    " ", n, "\n");
+           Labels({{"route", std::get<0>(k)},
+                   {"model", std::get<1>(k)},
+                   {"version", std::get<2>(k)},
+                   {"status", Cat(std::get<3>(k))}}),
+           " ", n, "\n");
   }
   Header(&out, "ferry_http_request_errors_total", "counter",
          "HTTP requests answered with a status of 400 or more.");
   for (const auto& [k, n] : requests_) {
     if (std::get<3>(k) < 400) continue;
     Append(&out, "ferry_http_request_errors_total",
-                    Labels({{"route", std::get<0>(k)}, {"model", std::get<1>(k)},
-                            {"version", std::get<2>(k)}, {"status", Cat(std::get<3>(k))}}),
-                    " ", n, "\n");
+           Labels({{"route", std::get<0>(k)},
+                   {"model", std::get<1>(k)},
+                   {"version", std::get<2>(k)},
+                   {"status", Cat(std::get<3>(k))}}),
+           " ", n, "\n");
   }
   Header(&out, "ferry_http_request_duration_seconds", "histogram",
          "Time from a request parsed to its response written.");
@@ -99,8 +107,8 @@ std::string Metrics::Render(const registry::Snapshot& snapshot) const {
       cumulative += h.buckets[i];
       std::string le = i < bounds_.size() ? FormatDouble(bounds_[i]) : "+Inf";
       Append(&out, "ferry_http_request_duration_seconds_bucket",
-                      Labels({{"route", route}, {"model", model}, {"version", version}, {"le", le}}),
-                      " ", cumulative, "\n");
+             Labels({{"route", route}, {"model", model}, {"version", version}, {"le", le}}), " ",
+             cumulative, "\n");
     }
     std::string labels = Labels({{"route", route}, {"model", model}, {"version", version}});
     Append(&out, "ferry_http_request_duration_seconds_sum", labels, " ", Number(h.sum), "\n");
@@ -116,29 +124,31 @@ std::string Metrics::Render(const registry::Snapshot& snapshot) const {
   Header(&out, "ferry_predictions_total", "counter",
          "Records scored, by decoded class (empty for regressors).");
   for (const auto& [k, n] : predictions_) {
-    Append(&out, "ferry_predictions_total",
-                    Labels({{"model", std::get<0>(k)}, {"version", std::get<1>(k)},
-                            {"class", std::get<2>(k)}}),
-                    " ", n, "\n");
+    Append(
+        &out, "ferry_predictions_total",
+        Labels({{"model", std::get<0>(k)}, {"version", std::get<1>(k)}, {"class", std::get<2>(k)}}),
+        " ", n, "\n");
   }
   Header(&out, "ferry_model_loads_total", "counter",
          "Attempts to load (or reload, after its files changed) a model version.");
   for (const auto& [k, n] : loads_) {
     Append(&out, "ferry_model_loads_total",
-                    Labels({{"model", std::get<0>(k)}, {"version", std::get<1>(k)},
-                            {"kind", std::get<2>(k)}, {"result", std::get<3>(k)}}),
-                    " ", n, "\n");
+           Labels({{"model", std::get<0>(k)},
+                   {"version", std::get<1>(k)},
+                   {"kind", std::get<2>(k)},
+                   {"result", std::get<3>(k)}}),
+           " ", n, "\n");
   }
   Header(&out, "ferry_model_load_failures_total", "counter",
          "Model versions that failed to load; the version serving before keeps serving.");
   for (const auto& [k, n] : load_failures_) {
     Append(&out, "ferry_model_load_failures_total",
-                    Labels({{"model", k.first}, {"version", k.second}}), " ", n, "\n");
+           Labels({{"model", k.first}, {"version", k.second}}), " ", n, "\n");
   }
   Header(&out, "ferry_model_versions_served", "gauge", "Versions of each model being served.");
   for (const auto& [name, model] : snapshot.models) {
     Append(&out, "ferry_model_versions_served", Labels({{"model", name}}), " ",
-                    model.versions.size(), "\n");
+           model.versions.size(), "\n");
   }
   return out;
 }

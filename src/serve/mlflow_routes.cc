@@ -55,12 +55,11 @@ absl::StatusOr<RecordBatch> DecodeJson(const Request& request, const HandlerOpti
     if (key == "inputs" && value.is_object()) {
       return RecordsFromColumns(ObjectOf(value), options.max_rows, key);
     }
-    return absl::InvalidArgumentError(Cat(key, " is ", JsonTypeWords(value),
-                                                   "; expected an array of records"));
+    return absl::InvalidArgumentError(
+        Cat(key, " is ", JsonTypeWords(value), "; expected an array of records"));
   }
-  return absl::InvalidArgumentError(Cat(
-      "unknown key '", key,
-      "'; send dataframe_split, dataframe_records, instances or inputs"));
+  return absl::InvalidArgumentError(
+      Cat("unknown key '", key, "'; send dataframe_split, dataframe_records, instances or inputs"));
 }
 
 absl::StatusOr<Target> DefaultTarget(const Request& request, ServerState& state) {
@@ -73,14 +72,15 @@ absl::StatusOr<Target> DefaultTarget(const Request& request, ServerState& state)
   }
   std::vector<std::string> names;
   for (const auto& [name, model] : snapshot->models) names.push_back(name);
-  return absl::NotFoundError(Cat(
-      "/invocations scores the default model, but ", names.size(),
-      " models are served (", absl::StrJoin(names, ", "),
-      "); start ferry serve with --default-model NAME, or POST to /v1/models/{name}/predict"));
+  return absl::NotFoundError(
+      Cat("/invocations scores the default model, but ", names.size(), " models are served (",
+          absl::StrJoin(names, ", "),
+          "); start ferry serve with --default-model NAME, or POST to /v1/models/{name}/predict"));
 }
 
 Response Invocations(const Request& request, ServerState& state) {
-  if (absl::Status s = RequireMethod(request, "POST"); !s.ok()) return RouteError(s, std::string(kRoute));
+  if (absl::Status s = RequireMethod(request, "POST"); !s.ok())
+    return RouteError(s, std::string(kRoute));
   absl::StatusOr<Target> target = DefaultTarget(request, state);
   if (!target.ok()) return RouteError(target.status(), std::string(kRoute));
   std::string media = request.media_type();
@@ -92,14 +92,15 @@ Response Invocations(const Request& request, ServerState& state) {
   } else if (media == "text/csv") {
     batch = RecordsFromText(request.body, "csv", state.options.max_rows);
   } else {
-    batch = UnsupportedMediaType(Cat(
-        "Content-Type '", media, "' is not accepted by /invocations; send application/json or "
-        "text/csv"));
+    batch = UnsupportedMediaType(Cat("Content-Type '", media,
+                                     "' is not accepted by /invocations; send application/json or "
+                                     "text/csv"));
   }
   if (!batch.ok()) return RouteError(batch.status(), std::string(kRoute), &*target);
   bundle::ScoredBatch scored = ScoreAndCount(state, *target, *batch);
   std::string failed = RowErrorSummary(scored);
-  if (!failed.empty()) return RouteError(UnprocessableFields(failed), std::string(kRoute), &*target);
+  if (!failed.empty())
+    return RouteError(UnprocessableFields(failed), std::string(kRoute), &*target);
   std::string body;
   io::JsonWriter w(&body);
   w.BeginObject().Key("predictions");
@@ -114,7 +115,8 @@ Response Invocations(const Request& request, ServerState& state) {
 Response HandleMlflow(const Request& request, ServerState& state, const PathSegments& segments) {
   std::string_view what = segments[0];
   if (what == "invocations") return Invocations(request, state);
-  if (absl::Status s = RequireMethod(request, "GET"); !s.ok()) return RouteError(s, "mlflow_health");
+  if (absl::Status s = RequireMethod(request, "GET"); !s.ok())
+    return RouteError(s, "mlflow_health");
   Response response = JsonResponse("", "mlflow_health");
   response.content_type = "text/plain; charset=utf-8";
   response.body = what == "version" ? state.options.server_version + "\n" : "OK\n";

@@ -37,19 +37,19 @@ absl::StatusOr<Decoded> DecodeJson(const Request& request, const HandlerOptions&
     return out;
   }
   if (!root->is_object()) {
-    return absl::InvalidArgumentError(Cat(
-        "the body is ", JsonTypeWords(*root),
-        "; send one record as an object, or {\"instances\": [record, ...]}"));
+    return absl::InvalidArgumentError(
+        Cat("the body is ", JsonTypeWords(*root),
+            "; send one record as an object, or {\"instances\": [record, ...]}"));
   }
   simdjson::dom::object object = ObjectOf(*root);
   simdjson::dom::element instances;
   if (object.at_key("instances").get(instances) == simdjson::SUCCESS) {
     if (!instances.is_array()) {
-      return absl::InvalidArgumentError(Cat(
-          "\"instances\" is ", JsonTypeWords(instances), "; expected an array of records"));
+      return absl::InvalidArgumentError(
+          Cat("\"instances\" is ", JsonTypeWords(instances), "; expected an array of records"));
     }
-    absl::StatusOr<RecordBatch> batch = RecordsFromArray(ArrayOf(instances), {},
-                                                         options.max_rows, "instances");
+    absl::StatusOr<RecordBatch> batch =
+        RecordsFromArray(ArrayOf(instances), {}, options.max_rows, "instances");
     if (!batch.ok()) return batch.status();
     out.batch = std::move(*batch);
     return out;
@@ -61,8 +61,8 @@ absl::StatusOr<Decoded> DecodeJson(const Request& request, const HandlerOptions&
 
 absl::StatusOr<Decoded> DecodeBody(const Request& request, const HandlerOptions& options) {
   std::string media = request.media_type();
-  bool json_media = media == "application/json" || media == "text/json" ||
-                    absl::EndsWith(media, "+json");
+  bool json_media =
+      media == "application/json" || media == "text/json" || absl::EndsWith(media, "+json");
   if (json_media || (media.empty() && LooksLikeJson(request.body)) ||
       (media == "application/x-www-form-urlencoded" && LooksLikeJson(request.body))) {
     return DecodeJson(request, options);  // the last case: curl -d '{...}' without -H
@@ -83,17 +83,16 @@ absl::StatusOr<Decoded> DecodeBody(const Request& request, const HandlerOptions&
     out.batch = std::move(*batch);
     return out;
   }
-  std::string_view format = media == "text/csv"                  ? "csv"
-                            : media == "application/x-ndjson" ||
-                                    media == "application/jsonl" ||
+  std::string_view format = media == "text/csv" ? "csv"
+                            : media == "application/x-ndjson" || media == "application/jsonl" ||
                                     media == "application/x-jsonlines"
                                 ? "jsonl"
                                 : "";
   if (format.empty()) {
-    return UnsupportedMediaType(Cat(
-        "Content-Type '", media.empty() ? "(none)" : media,
-        "' is not accepted here; send application/json, application/x-www-form-urlencoded, "
-        "multipart/form-data, text/csv or application/x-ndjson"));
+    return UnsupportedMediaType(
+        Cat("Content-Type '", media.empty() ? "(none)" : media,
+            "' is not accepted here; send application/json, application/x-www-form-urlencoded, "
+            "multipart/form-data, text/csv or application/x-ndjson"));
   }
   absl::StatusOr<RecordBatch> batch = RecordsFromText(request.body, format, options.max_rows);
   if (!batch.ok()) return batch.status();
@@ -103,7 +102,8 @@ absl::StatusOr<Decoded> DecodeBody(const Request& request, const HandlerOptions&
 
 Response Predict(const Request& request, ServerState& state, std::string_view model,
                  std::string_view version, std::string_view alias) {
-  if (absl::Status s = RequireMethod(request, "POST"); !s.ok()) return RouteError(s, std::string(kRoute));
+  if (absl::Status s = RequireMethod(request, "POST"); !s.ok())
+    return RouteError(s, std::string(kRoute));
   absl::StatusOr<Target> target = ResolveTarget(state, request, model, version, alias);
   if (!target.ok()) return RouteError(target.status(), std::string(kRoute));
   absl::StatusOr<Decoded> decoded = DecodeBody(request, state.options);
@@ -115,8 +115,10 @@ Response Predict(const Request& request, ServerState& state, std::string_view mo
   std::string body;
   io::JsonWriter w(&body);
   w.BeginObject()
-      .Key("model").String(target->model->name)
-      .Key("version").String(target->version->version)
+      .Key("model")
+      .String(target->model->name)
+      .Key("version")
+      .String(target->version->version)
       .Key("predictions");
   WritePredictions(scored, w);
   w.EndObject();
@@ -139,7 +141,8 @@ void WriteModelInfo(const registry::ServedModel& model, io::JsonWriter& w) {
 
 void WritePredictions(const bundle::ScoredBatch& scored, io::JsonWriter& w) {
   w.BeginArray();
-  for (size_t r = 0; r < scored.num_rows; ++r) w.Raw(scored.RowJson(r, static_cast<int64_t>(r) + 1));
+  for (size_t r = 0; r < scored.num_rows; ++r)
+    w.Raw(scored.RowJson(r, static_cast<int64_t>(r) + 1));
   w.EndArray();
 }
 
@@ -169,10 +172,10 @@ Response HandleNative(const Request& request, ServerState& state, const PathSegm
   if (n == 6 && segments[5] == "predict" && segments[3] == "aliases") {
     return Predict(request, state, segments[2], "", segments[4]);
   }
-  return RouteError(absl::NotFoundError(Cat(
-                        "no route ", request.path,
-                        "; use /v1/models/{name}[/versions/{v}|/aliases/{a}]/predict")),
-                    "not_found");
+  return RouteError(
+      absl::NotFoundError(Cat("no route ", request.path,
+                              "; use /v1/models/{name}[/versions/{v}|/aliases/{a}]/predict")),
+      "not_found");
 }
 
 }  // namespace ferry::serve

@@ -12,8 +12,8 @@ namespace {
 
 absl::Status CheckName(std::string_view what, std::string_view name) {
   if (registry::IsValidName(name)) return absl::OkStatus();
-  return absl::InvalidArgumentError(Cat(
-      what, " '", name.substr(0, 64), "' is not valid: use letters, digits, '_', '.' and '-'"));
+  return absl::InvalidArgumentError(
+      Cat(what, " '", name.substr(0, 64), "' is not valid: use letters, digits, '_', '.' and '-'"));
 }
 
 std::string ServedList(const registry::Snapshot& snapshot) {
@@ -44,14 +44,15 @@ absl::StatusOr<Target> ResolveTarget(ServerState& state, const Request& request,
   target.snapshot = state.repository->snapshot();
   target.model = target.snapshot->FindModel(model);
   if (target.model == nullptr) {
-    return absl::NotFoundError(Cat("no model named '", model, "' (",
-                                            ServedList(*target.snapshot), ")"));
+    return absl::NotFoundError(
+        Cat("no model named '", model, "' (", ServedList(*target.snapshot), ")"));
   }
   if (target.model->auth_required || state.options.require_key_for_predict) {
     if (state.keys.empty()) {
-      return absl::PermissionDeniedError(Cat(
-          "model '", model, "' requires an API key but the server has none configured; start "
-          "ferry serve with --api-key-file FILE or FERRY_API_KEYS"));
+      return absl::PermissionDeniedError(
+          Cat("model '", model,
+              "' requires an API key but the server has none configured; start "
+              "ferry serve with --api-key-file FILE or FERRY_API_KEYS"));
     }
     if (absl::Status s = state.keys.Check(request, /*admin_route=*/false); !s.ok()) return s;
   }
@@ -60,17 +61,15 @@ absl::StatusOr<Target> ResolveTarget(ServerState& state, const Request& request,
     if (it == target.model->aliases.end()) {
       std::vector<std::string> aliases;
       for (const auto& [a, v] : target.model->aliases) aliases.push_back(a);
-      return absl::NotFoundError(Cat(
-          "model '", model, "' has no alias '", alias, "' (aliases: ",
-          aliases.empty() ? "none" : absl::StrJoin(aliases, ", "), ")"));
+      return absl::NotFoundError(Cat("model '", model, "' has no alias '", alias, "' (aliases: ",
+                                     aliases.empty() ? "none" : absl::StrJoin(aliases, ", "), ")"));
     }
     version = it->second;
     target.version = target.model->FindVersion(version);
     if (target.version == nullptr) {
-      return absl::NotFoundError(Cat("alias '", alias, "' of model '", model,
-                                              "' points to version ", version,
-                                              ", which is not loaded (served: ",
-                                              VersionList(*target.model), ")"));
+      return absl::NotFoundError(
+          Cat("alias '", alias, "' of model '", model, "' points to version ", version,
+              ", which is not loaded (served: ", VersionList(*target.model), ")"));
     }
     return target;
   }
@@ -81,8 +80,7 @@ absl::StatusOr<Target> ResolveTarget(ServerState& state, const Request& request,
   target.version = target.model->FindVersion(version);
   if (target.version == nullptr) {
     return absl::NotFoundError(Cat("model '", model, "' has no version '", version,
-                                            "' being served (served: ",
-                                            VersionList(*target.model), ")"));
+                                   "' being served (served: ", VersionList(*target.model), ")"));
   }
   return target;
 }
@@ -91,8 +89,8 @@ bundle::ScoredBatch ScoreAndCount(ServerState& state, const Target& target,
                                   const RecordBatch& batch) {
   bundle::ScoredBatch scored = target.version->bundle->Score(batch);
   absl::flat_hash_map<std::string, uint64_t> per_class;
-  bool classes = !target.version->bundle->spec().outputs.labels.empty() ||
-                 !scored.class_labels.empty();
+  bool classes =
+      !target.version->bundle->spec().outputs.labels.empty() || !scored.class_labels.empty();
   for (size_t r = 0; r < scored.num_rows; ++r) {
     if (!scored.ok(r) || scored.field_names.empty()) continue;
     ++per_class[classes ? scored.field(r, 0).ToString() : ""];
@@ -146,8 +144,8 @@ Response RouteError(const absl::Status& status, std::string route, const Target*
 
 absl::Status RequireMethod(const Request& request, std::string_view method) {
   if (request.method == method) return absl::OkStatus();
-  return MethodNotAllowed(Cat(request.method, " is not allowed on ", request.path,
-                                       "; use ", method));
+  return MethodNotAllowed(
+      Cat(request.method, " is not allowed on ", request.path, "; use ", method));
 }
 
 }  // namespace ferry::serve

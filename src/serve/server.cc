@@ -2,14 +2,13 @@
 // the kernel spreads connections), signals, and the drain on shutdown.
 #include "serve/server.h"
 
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <condition_variable>
 #include <csignal>
 #include <iostream>
 #include <mutex>
 #include <thread>
-
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "serve/server_internal.h"
@@ -32,7 +31,8 @@ struct Server::Impl {
   bool finished = false;
 
   void Accept(internal::Worker& worker) {
-    worker.acceptor->async_accept([this, &worker](boost::system::error_code ec, tcp::socket socket) {
+    worker.acceptor->async_accept([this, &worker](boost::system::error_code ec,
+                                                  tcp::socket socket) {
       if (ec == net::error::operation_aborted || !worker.acceptor->is_open()) return;
       if (ec) {  // e.g. out of file descriptors: pause, then accept again
         auto timer = std::make_shared<net::steady_timer>(worker.ioc, std::chrono::milliseconds(50));
@@ -72,7 +72,7 @@ Server::~Server() = default;
 uint16_t Server::port() const { return impl_->port; }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Create(const ServerOptions& options,
-                                                      ServerState* state) {
+                                                       ServerState* state) {
   auto impl = std::make_unique<Impl>();
   impl->shared.options = options;
   impl->shared.state = state;
@@ -92,13 +92,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(const ServerOptions& opti
     boost::system::error_code ec;
     tls->use_certificate_chain_file(options.tls_cert, ec);
     if (ec) {
-      return absl::InvalidArgumentError(
-          Cat("--tls-cert ", options.tls_cert, ": ", ec.message()));
+      return absl::InvalidArgumentError(Cat("--tls-cert ", options.tls_cert, ": ", ec.message()));
     }
     tls->use_private_key_file(options.tls_key, net::ssl::context::pem, ec);
     if (ec) {
       return absl::InvalidArgumentError(Cat("--tls-key ", options.tls_key, ": ", ec.message(),
-                                                     " (expected a PEM key matching the certificate)"));
+                                            " (expected a PEM key matching the certificate)"));
     }
     impl->shared.tls = std::move(tls);
   }
@@ -109,8 +108,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(const ServerOptions& opti
     return absl::InvalidArgumentError(
         Cat("--host ", options.host, ": not an IP address (e.g. 127.0.0.1 or 0.0.0.0)"));
   }
-  int threads = options.threads > 0 ? options.threads
-                                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  int threads = options.threads > 0
+                    ? options.threads
+                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   uint16_t port = options.port;
   for (int i = 0; i < threads; ++i) {
     auto worker = std::make_unique<internal::Worker>();
@@ -126,8 +126,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(const ServerOptions& opti
     if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
       return absl::UnavailableError(Cat("cannot listen on ", options.host, ":", port, ": ",
-                                                 ec.message(),
-                                                 " (is another server using the port? try --port)"));
+                                        ec.message(),
+                                        " (is another server using the port? try --port)"));
     }
     port = acceptor.local_endpoint().port();
     impl->workers.push_back(std::move(worker));
@@ -149,7 +149,8 @@ absl::Status Server::Run() {
     std::unique_lock<std::mutex> lock(impl.mu);
     impl.cv.wait(lock, [&impl] { return impl.drain_started || impl.finished; });
     if (impl.finished) return;
-    if (!impl.cv.wait_for(lock, impl.shared.options.drain_timeout, [&impl] { return impl.finished; })) {
+    if (!impl.cv.wait_for(lock, impl.shared.options.drain_timeout,
+                          [&impl] { return impl.finished; })) {
       std::cerr << "ferry serve: requests still running after the drain timeout; closing them\n";
       for (auto& worker : impl.workers) worker->ioc.stop();
     }

@@ -19,8 +19,8 @@ namespace ferry::serve {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;  // 0 picks a free port (see Server::port)
-  int threads = 0;       // event loops; 0 = one per core
+  uint16_t port = 8080;                // 0 picks a free port (see Server::port)
+  int threads = 0;                     // event loops; 0 = one per core
   size_t max_body_bytes = 8 << 20;     // larger bodies get 413
   size_t max_header_bytes = 16 << 10;  // larger request heads get 431
   // A connection waiting for its next request is closed after idle_timeout; a request whose

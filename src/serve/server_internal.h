@@ -4,12 +4,11 @@
 #define FERRY_SERVE_SERVER_INTERNAL_H_
 
 #include <atomic>
-#include <memory>
-#include <vector>
-
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <vector>
 
 #include "serve/access_log.h"
 #include "serve/server.h"

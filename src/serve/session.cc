@@ -1,13 +1,12 @@
 // One client connection: read a request head (idle timeout), answer 100-continue, read the
 // body (read timeout, size limit), Handle it inline, write the response, repeat while
 // keep-alive. Plain TCP and TLS share the code through the Stream parameter.
-#include <chrono>
-#include <optional>
-
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -28,7 +27,8 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket&& socket, Shared& shared) : shared_(shared), stream_(MakeStream(std::move(socket))) {
+  Session(tcp::socket&& socket, Shared& shared)
+      : shared_(shared), stream_(MakeStream(std::move(socket))) {
     beast::error_code ec;
     auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
@@ -75,10 +75,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_->header_limit(static_cast<uint32_t>(shared_.options.max_header_bytes));
     idle_ = true;
     beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                              self->OnHead(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHead(ec); });
   }
 
   void OnHead(beast::error_code ec) {
@@ -113,10 +112,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (ec == http::error::header_limit) {
       started_ = Clock::now();
       shared_.state->metrics->RequestStarted();
-      return Reply(ErrorResponse(HeadersTooLarge(Cat(
-                       "the request head is larger than the limit of ",
-                       shared_.options.max_header_bytes, " bytes"))),
-                   "", "", 0, /*close=*/true);
+      return Reply(
+          ErrorResponse(HeadersTooLarge(Cat("the request head is larger than the limit of ",
+                                            shared_.options.max_header_bytes, " bytes"))),
+          "", "", 0, /*close=*/true);
     }
     if (ec == http::error::body_limit) {  // Content-Length already says too much
       started_ = Clock::now();
@@ -129,8 +128,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (quiet || !parser_ || !parser_->got_some()) return Close();
     started_ = Clock::now();
     shared_.state->metrics->RequestStarted();
-    Reply(ErrorResponse(absl::InvalidArgumentError(
-              Cat("malformed HTTP request: ", ec.message()))),
+    Reply(ErrorResponse(absl::InvalidArgumentError(Cat("malformed HTTP request: ", ec.message()))),
           "", "", 0, true);
   }
 
@@ -142,23 +140,23 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         ec == net::error::connection_reset) {
       return Abandon();
     }
-    Reply(ErrorResponse(absl::InvalidArgumentError(
-              Cat("malformed HTTP request body: ", ec.message()))),
+    Reply(ErrorResponse(
+              absl::InvalidArgumentError(Cat("malformed HTTP request body: ", ec.message()))),
           "", "", 0, true);
   }
 
   Response TooLarge() {
-    Response r = ErrorResponse(PayloadTooLarge(Cat(
-        "the request body is larger than the limit of ", shared_.options.max_body_bytes,
-        " bytes (raise --max-body-bytes, or send fewer records per request)")));
+    Response r = ErrorResponse(PayloadTooLarge(
+        Cat("the request body is larger than the limit of ", shared_.options.max_body_bytes,
+            " bytes (raise --max-body-bytes, or send fewer records per request)")));
     r.route = "rejected";
     return r;
   }
 
   // The client went away mid-request: count it and close.
   void Abandon() {
-    shared_.state->metrics->RequestFinished("abandoned", "", "", 499,
-                                            std::chrono::duration<double>(Clock::now() - started_).count());
+    shared_.state->metrics->RequestFinished(
+        "abandoned", "", "", 499, std::chrono::duration<double>(Clock::now() - started_).count());
     Close();
   }
 
@@ -171,8 +169,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     request.path = std::string(target.substr(0, q));
     if (q != std::string_view::npos) request.query = std::string(target.substr(q + 1));
     for (const auto& field : message) {
-      request.headers[absl::AsciiStrToLower(absl::string_view(field.name_string().data(), field.name_string().size()))] =
-          std::string(field.value());
+      request.headers[absl::AsciiStrToLower(absl::string_view(
+          field.name_string().data(), field.name_string().size()))] = std::string(field.value());
     }
     request.body = std::move(message.body());
     Response response;
