@@ -234,7 +234,9 @@ absl::Status Parse(const Reader& r, const YAML::Node& root, const std::string& b
 
   // batch, errors, metrics
   if (YAML::Node b = root["batch"]) {
-    RETURN_IF_ERROR_CFG(r.OnlyKeys(b, "batch", {"max_records", "max_wait_ms"}));
+    RETURN_IF_ERROR_CFG(r.OnlyKeys(b, "batch", {"max_records", "max_wait_ms", "score_threads"}));
+    RETURN_IF_ERROR_CFG(r.Get(b, "score_threads", "batch.", &c->score_threads));
+    if (c->score_threads < 1) return r.Error("batch.score_threads", "must be at least 1");
     RETURN_IF_ERROR_CFG(r.Get(b, "max_records", "batch.", &c->max_records));
     RETURN_IF_ERROR_CFG(r.Get(b, "max_wait_ms", "batch.", &c->max_wait_ms));
     if (c->max_records == 0) return r.Error("batch.max_records", "must be at least 1");

@@ -87,6 +87,7 @@ struct StreamConfig {
   std::optional<SinkConfig> dead_letter;
   size_t max_records = 500;
   int64_t max_wait_ms = 100;
+  int score_threads = 2;  // threads scoring one batch (slices of at least 64 events each)
   int sink_retries = 30;  // attempts per sink and batch before giving up (exit, nothing committed)
   int64_t backoff_initial_ms = 100;
   int64_t backoff_max_ms = 5000;

@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "io/json_writer.h"
 #include "stream/output_builder.h"
+#include "stream/parallel_score.h"
 
 namespace ferry::stream {
 namespace {
@@ -38,6 +39,8 @@ void LogEvent(const std::string& event,
   w.EndObject();
   LogLine(line);
 }
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 const std::vector<double> kSecondsBuckets = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
                                              0.2,   0.5,   1,     2,    5,    10,   30};
@@ -141,7 +144,10 @@ absl::Status Processor::ProcessBatch(const std::vector<Message>& messages,
     return choice.status();
   }
   DecodedEvents events = decoder_.Decode(messages);
-  bundle::ScoredBatch scored = model_.bundle->Score(events.inputs);
+  const auto decoded = Clock::now();
+  bundle::ScoredBatch scored =
+      ScoreInParallel(*model_.bundle, events.inputs, config_.score_threads);
+  const auto scored_at = Clock::now();
   std::vector<DeadLetter> dead;
   for (const DecodeFailure& f : events.failures) {
     dead.push_back({"", f.position, f.error, messages[f.message].attempts, f.payload});
@@ -167,6 +173,7 @@ absl::Status Processor::ProcessBatch(const std::vector<Message>& messages,
                   Label("sink", dead_letter_ ? dead_letter_->name() : "log"),
                   static_cast<double>(dead.size()));
   }
+  const auto written = Clock::now();
   absl::Status committed = CommitWithRetry(messages, stop);
   if (!committed.ok()) {
     // Not fatal: the messages are delivered again (to us or the partitions' new owner) and
@@ -212,6 +219,14 @@ absl::Status Processor::ProcessBatch(const std::vector<Message>& messages,
         .Bool(committed.ok())
         .Key("processing_ms")
         .Double(seconds * 1000.0)
+        .Key("decode_ms")
+        .Double(Ms(decoded - started))
+        .Key("score_ms")
+        .Double(Ms(scored_at - decoded))
+        .Key("write_ms")
+        .Double(Ms(written - scored_at))
+        .Key("commit_ms")
+        .Double(Ms(finished - written))
         .Key("first")
         .String(messages.front().Position())
         .Key("last")

@@ -9,11 +9,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "registry/test_bundles.h"
 #include "stream/adapters.h"
 #include "stream/config.h"
 #include "stream/event_decoder.h"
 #include "stream/metrics.h"
 #include "stream/output_builder.h"
+#include "stream/parallel_score.h"
 
 namespace ferry::stream {
 namespace {
@@ -306,6 +308,32 @@ TEST(MetricsTest, PrometheusText) {
       << text;
   EXPECT_NE(text.find("lat_count 3\n"), std::string::npos);
   EXPECT_EQ(m.Get("x_total", "sink=\"a\""), 5);
+}
+
+}  // namespace
+}  // namespace ferry::stream
+
+namespace ferry::stream {
+namespace {
+
+TEST(ParallelScoreTest, SameResultsAsOneThreadInRowOrder) {
+  auto bundle = bundle::Bundle::Load(registry::testing::TinyBundle(false));
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  RecordBatch input(1001);
+  std::vector<Value> x1, x2;
+  for (int i = 0; i < 1001; ++i) {
+    x1.push_back(i == 500 ? Value::String("oops") : Value::Float((i % 17) - 8.5));
+    x2.push_back(Value::Float((i % 5) - 2.0));
+  }
+  input.AddColumn("x1", x1);
+  input.AddColumn("x2", x2);
+  bundle::ScoredBatch one = (*bundle)->Score(input);
+  bundle::ScoredBatch three = ScoreInParallel(**bundle, input, 3);
+  ASSERT_EQ(three.num_rows, one.num_rows);
+  EXPECT_EQ(three.errors, one.errors);
+  EXPECT_FALSE(one.ok(500));
+  EXPECT_EQ(three.fields, one.fields);
+  EXPECT_EQ(three.probabilities, one.probabilities);
 }
 
 }  // namespace
