@@ -1,0 +1,216 @@
+"""Streaming benchmark (not a test): the same ride events in one Kafka topic, consumed, scored
+with the ride_duration bundle, produced to an output topic and committed, by
+  - ferry stream (one process),
+  - the Python consumer the field writes, micro-batched (confluent-kafka + scikit-learn),
+  - the same consumer per message (on a subset: it is about 1000x slower),
+then ferry's end-to-end latency (event sent -> output received) at half of its peak rate.
+Kafka 0.9 runs locally (scripts/services.sh, private ports). Prints a Markdown table.
+
+Usage: /usr/bin/python3 bench/stream/stream_bench.py [--events 1000000] [--ferry build/ferry]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "stream"))
+import stream_harness as h  # noqa: E402
+import confluent_kafka  # noqa: E402
+
+BUNDLE = os.path.join(ROOT, "examples", "ride_duration", "bundle")
+PARTITIONS = 2
+
+
+def ride(i, sent_us=0):
+    return json.dumps({"ride_id": f"{i}:{sent_us}", "PULocationID": 1 + i % 265,
+                       "DOLocationID": 1 + (i * 7) % 265, "trip_distance": round(0.5 + (i % 40) * 0.37, 2)})
+
+
+def produce_all(services, topic, n):
+    producer = confluent_kafka.Producer({"bootstrap.servers": services.brokers, **h.KAFKA_09,
+                                         "linger.ms": 20, "queue.buffering.max.messages": 500000})
+    for i in range(n):
+        while True:
+            try:
+                producer.produce(topic, ride(i))
+                break
+            except BufferError:
+                producer.poll(0.01)
+        if i % 10000 == 0:
+            producer.poll(0)
+    producer.flush(120)
+
+
+def metric(port, name):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            for line in r.read().decode().splitlines():
+                if line.startswith(name):
+                    return float(line.split()[-1])
+    except OSError:
+        pass
+    return 0.0
+
+
+def ferry_config(services, topic, group, out, port, fetch_wait_ms=100, linger_ms=5, max_wait_ms=20):
+    source = h.kafka_source(services, topic, group)
+    source["kafka"]["properties"]["fetch.wait.max.ms"] = str(fetch_wait_ms)
+    sink = h.kafka_sink(services, out)
+    sink["kafka"]["properties"] = {**sink["kafka"]["properties"], "linger.ms": str(linger_ms)}
+    return {"model": {"bundle": BUNDLE, "reload_seconds": 0}, "source": source,
+            "events": {"id_field": "ride_id"}, "sinks": [sink],
+            "batch": {"max_records": 1000, "max_wait_ms": max_wait_ms},
+            "metrics": {"port": port, "host": "127.0.0.1"}}
+
+
+def run_ferry(services, workdir, n):
+    port = h.free_port()
+    worker = h.Worker(ferry_config(services, "rides", "bench-ferry", "preds_ferry", port), workdir,
+                      "ferry-throughput")
+    name = 'ferry_stream_events_in_total{source="kafka:rides"}'
+    h.wait_until("ferry's first batch", lambda: metric(port, name) > 0, timeout=120, interval=0.01)
+    start = time.time()
+    first = metric(port, name)
+    h.wait_until("ferry done", lambda: metric(port, name) >= n, timeout=1800, interval=0.05)
+    elapsed = time.time() - start
+    worker.stop()
+    return (n - first) / elapsed
+
+
+PY_CONSUMER = r"""
+import json, sys, time, joblib, confluent_kafka
+brokers, group, out, n, batch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+k09 = {"api.version.request": "false", "broker.version.fallback": "0.9.0.1"}
+model = joblib.load(sys.argv[6])
+consumer = confluent_kafka.Consumer({"bootstrap.servers": brokers, **k09, "group.id": group,
+    "auto.offset.reset": "earliest", "enable.auto.commit": False})
+consumer.subscribe(["rides"])
+producer = confluent_kafka.Producer({"bootstrap.servers": brokers, **k09, "linger.ms": 5})
+done, start = 0, None
+while done < n:
+    msgs = [m for m in consumer.consume(num_messages=min(batch, n - done), timeout=0.5) if not m.error()]
+    if not msgs:
+        continue
+    if start is None:
+        start = time.time()
+    events = [json.loads(m.value()) for m in msgs]
+    feats = [{"PU_DO": f"{e['PULocationID']}_{e['DOLocationID']}", "trip_distance": e["trip_distance"]} for e in events]
+    preds = model.predict(feats)
+    for e, p in zip(events, preds):
+        producer.produce(out, json.dumps({"model": "ride_duration", "version": "1", "id": e["ride_id"],
+                         "prediction": {"duration": float(p), "ride_id": e["ride_id"]}}), key=e["ride_id"])
+    producer.flush()
+    consumer.commit(asynchronous=False)
+    done += len(msgs)
+print(done / (time.time() - start))
+"""
+
+
+def run_python(services, n, batch):
+    done = subprocess.run([sys.executable, "-c", PY_CONSUMER, services.brokers, f"bench-py-{batch}",
+                           f"preds_py_{batch}", str(n), str(batch),
+                           os.path.join(BUNDLE, "model.joblib")],
+                          capture_output=True, text=True, timeout=7200)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+LATENCY_READER = r"""
+import json, sys, time, confluent_kafka
+brokers, seconds = sys.argv[1], float(sys.argv[2])
+k09 = {"api.version.request": "false", "broker.version.fallback": "0.9.0.1"}
+consumer = confluent_kafka.Consumer({"bootstrap.servers": brokers, **k09, "group.id": "bench-lat-reader",
+    "auto.offset.reset": "latest", "fetch.wait.max.ms": 2, "enable.auto.commit": False})
+consumer.subscribe(["preds_lat"])
+latencies, end = [], time.time() + seconds
+while time.time() < end:
+    for m in consumer.consume(num_messages=10000, timeout=0.02):
+        if m.error():
+            continue
+        now = time.time() * 1e6
+        sent = int(json.loads(m.value())["id"].split(":")[1])
+        latencies.append((now - sent) / 1000.0)
+latencies.sort()
+pct = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")
+print(len(latencies), pct(0.5), pct(0.99))
+"""
+
+
+def run_latency(services, workdir, rate, seconds):
+    """Events carry their send time in the id; a separate reader process measures output
+    arrival minus send time: consume + score + produce + commit + the reader's own fetch."""
+    services.topic("rides_lat", PARTITIONS)
+    services.topic("preds_lat", PARTITIONS)
+    port = h.free_port()
+    worker = h.Worker(ferry_config(services, "rides_lat", "bench-lat", "preds_lat", port,
+                                   fetch_wait_ms=2, linger_ms=0, max_wait_ms=2),
+                      workdir, "ferry-latency")
+    warmup = 8  # both consumer groups join
+    reader = subprocess.Popen([sys.executable, "-c", LATENCY_READER, services.brokers,
+                               str(warmup + seconds + 4)], stdout=subprocess.PIPE, text=True)
+    time.sleep(warmup)
+    producer = confluent_kafka.Producer({"bootstrap.servers": services.brokers, **h.KAFKA_09,
+                                         "linger.ms": 0, "queue.buffering.max.messages": 500000})
+    tick = 0.001
+    start = time.time()
+    i = 0
+    while time.time() - start < seconds:
+        due = int((time.time() - start) * rate)
+        now_us = int(time.time() * 1e6)
+        while i < due:
+            producer.produce("rides_lat", ride(i, now_us))
+            i += 1
+        producer.poll(0)
+        time.sleep(tick)
+    producer.flush(30)
+    sent_rate = i / (time.time() - start)
+    received, p50, p99 = reader.communicate(timeout=120)[0].split()
+    worker.stop()
+    return sent_rate, int(received), i, float(p50), float(p99)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=1000000)
+    parser.add_argument("--per-message-events", type=int, default=2000)
+    parser.add_argument("--latency-seconds", type=int, default=15)
+    parser.add_argument("--ferry", default=os.path.join(ROOT, "build", "ferry"))
+    args = parser.parse_args()
+    os.environ["FERRY_BINARY"] = os.path.abspath(args.ferry)
+    services = h.Services()
+    services.start("kafka")
+    with tempfile.TemporaryDirectory(prefix="ferry-stream-bench-") as workdir:
+        services.topic("rides", PARTITIONS)
+        t0 = time.time()
+        produce_all(services, "rides", args.events)
+        print(f"produced {args.events} events in {time.time() - t0:.1f} s", flush=True)
+        ferry_rate = run_ferry(services, workdir, args.events)
+        print(f"ferry: {ferry_rate:,.0f} events/s", flush=True)
+        py_batch = run_python(services, args.events, 1000)
+        print(f"python micro-batched: {py_batch:,.0f} events/s", flush=True)
+        py_single = run_python(services, args.per_message_events, 1)
+        print(f"python per message: {py_single:,.0f} events/s", flush=True)
+        sent_rate, received, sent, p50, p99 = run_latency(services, workdir, ferry_rate / 2,
+                                                           args.latency_seconds)
+        print(f"latency at {sent_rate:,.0f} events/s: p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+              f"({received}/{sent} received)", flush=True)
+    services.stop()
+    print()
+    print("| measure | ferry | Python micro-batched | Python per message | ratio vs micro-batched | target |")
+    print("|---|---:|---:|---:|---|---|")
+    print(f"| events/s end to end (consume, score, produce, commit) | {ferry_rate:,.0f} | {py_batch:,.0f} | "
+          f"{py_single:,.0f} | {ferry_rate / py_batch:.1f}x | >= 10x: {'met' if ferry_rate >= 10 * py_batch else 'MISSED'} |")
+    print(f"| p50 / p99 end-to-end latency at {sent_rate:,.0f} events/s (ms) | {p50:.2f} / {p99:.2f} | | | | "
+          f"p99 < 20 ms: {'met' if p99 < 20 else 'MISSED'} |")
+
+
+if __name__ == "__main__":
+    main()
