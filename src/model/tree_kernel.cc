@@ -9,6 +9,7 @@
 //   scikit-learn trees: float32(x) <= t (t float64)  <=>  float32(x) <= largest float32 <= t
 //   XGBoost:            float32(x) <  t (t float32)  <=>  float32(x) <= next float32 below t
 //   HistGradientBoosting: x <= t in float64, unchanged.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -23,7 +24,11 @@ constexpr uint32_t kFeatureMask = (1u << 28) - 1;
 constexpr uint32_t kCategorical = 1u << 29;
 constexpr uint32_t kMissingLeft = 1u << 30;
 constexpr uint32_t kLeaf = 1u << 31;
-constexpr size_t kBlockRows = 256;
+// Rows per block: enough that a tree's hot nodes are reused by many rows while it is in cache,
+// few enough that the block's float32 features (kBlockBytes) stay in L2 beside the tree.
+constexpr size_t kBlockBytes = 256 * 1024;
+constexpr size_t kMinBlockRows = 64;
+constexpr size_t kMaxBlockRows = 4096;
 
 template <typename T>
 struct Node {
@@ -48,9 +53,12 @@ class TreeKernel final : public CompiledEstimator {
 
   void PredictRaw(const double* x, size_t num_rows, double* raw) const override {
     std::vector<T> converted;
-    std::vector<Acc> acc(kBlockRows * num_outputs_);
-    for (size_t start = 0; start < num_rows; start += kBlockRows) {
-      size_t n = std::min(kBlockRows, num_rows - start);
+    const size_t block_rows = std::clamp<size_t>(
+        kBlockBytes / (sizeof(T) * std::max<int32_t>(num_features_, 1)), kMinBlockRows,
+        kMaxBlockRows);
+    std::vector<Acc> acc(std::min(block_rows, num_rows) * num_outputs_);
+    for (size_t start = 0; start < num_rows; start += block_rows) {
+      size_t n = std::min(block_rows, num_rows - start);
       const double* block = x + start * num_features_;
       const T* rows;
       bool has_nan = false;
@@ -108,7 +116,7 @@ class TreeKernel final : public CompiledEstimator {
   // themselves (threshold +inf, left = self), so every row ends on its leaf and the kGroup
   // independent load chains overlap in the memory system.
   void ScoreBlockFast(const T* rows, size_t n, Acc* acc) const {
-    constexpr size_t kGroup = 8;
+    constexpr size_t kGroup = 16;
     const Node<T>* nodes = nodes_.data();
     if (n < kGroup) {
       // Few rows (online requests): walk kGroup trees in lockstep instead, adding their
