@@ -66,6 +66,8 @@ SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
     w.Key(config.id_key).String(id);
     if (!flat) w.Key(config.prediction_key).BeginObject();
     for (size_t f = 0; f < scored.field_names.size(); ++f) {
+      // Flat: an output named like a fixed key (e.g. the id passed through) is written once.
+      if (flat && field_column[f] < 0) continue;
       w.Key(scored.field_names[f]).Write(scored.field(r, f));
     }
     if (!scored.probabilities_name.empty()) {

@@ -193,6 +193,12 @@ TEST(OutputBuilderTest, NestedAndFlatShapesAndDeadRows) {
   EXPECT_EQ(out.json[0],
             R"({"model":"ride_duration","version":"3","id":"r1","duration":18.25,"ride_id":"r1"})");
 
+  oc.id_key = "ride_id";  // the passthrough field of the same name is not written twice
+  out = BuildOutputs(oc, "ride_duration", "3", events, TwoScoredRows(), messages, 0, &dead);
+  EXPECT_EQ(out.json[0],
+            R"({"model":"ride_duration","version":"3","ride_id":"r1","duration":18.25})");
+  dead.resize(1);
+
   SinkBatch letters = BuildDeadLetters(dead, "ride_duration", "3", 0);
   EXPECT_EQ(
       letters.json[0],

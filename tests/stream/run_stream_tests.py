@@ -5,6 +5,8 @@ Scenarios (each checks counts and ids in the sinks against what was produced):
   kafka_to_kafka_sqlite_files  ride_duration: Kafka -> Kafka + SQLite + JSONL + CSV, poison events
                                to a dead-letter topic, metrics, commit then resume with one group
   kafka_to_postgres            flight_delays with inputs under "flight" -> PostgreSQL upserts
+                               and a Redis stream
+  redis_to_kafka_sqlite_files  Redis -> Kafka (flat output layout) + SQLite + JSONL files
   kinesis_envelope             base64 Kinesis records -> SQLite, a bad record to a dead-letter file
   redis_streams                Redis -> Redis stream + PostgreSQL, dead letters to a stream,
                                Redis restarted mid-stream, a worker killed and its pending
@@ -31,6 +33,7 @@ SCENARIOS = [
     ("kafka_to_kafka_sqlite_files", s.kafka_to_kafka_sqlite_files),
     ("kafka_to_postgres", s.kafka_to_postgres),
     ("kinesis_envelope", s.kinesis_envelope),
+    ("redis_to_kafka_sqlite_files", s.redis_to_kafka_sqlite_files),
     ("redis_streams", f.redis_streams),
     ("scale_out", f.scale_out),
     ("postgres_restart", f.postgres_restart),

@@ -131,7 +131,8 @@ def kafka_to_postgres(services, workdir, checks):
         "source": h.kafka_source(services, "flights", "group-flights"),
         "events": {"id_field": "UUID", "input_path": "flight"},
         "output": {"id_key": "event_id"},
-        "sinks": [{"postgres": {"url": services.pg_url, "table": "flight_predictions"}}],
+        "sinks": [{"postgres": {"url": services.pg_url, "table": "flight_predictions"}},
+                  {"redis": {"url": services.redis_url, "stream": "flights_out", "maxlen": 1000}}],
     }
     worker = h.Worker(config, workdir)
     h.wait_until("300 rows in PostgreSQL", lambda: (services.pg_rows(
@@ -141,6 +142,8 @@ def kafka_to_postgres(services, workdir, checks):
     checks.check(len(rows) == 300 and {r[0] for r in rows} == {e["UUID"] for e in events},
                  "PostgreSQL: 300 rows with the produced ids")
     checks.check(all(r[1] and r[3] == "flight_delays" for r in rows), "delay_class and model filled")
+    redis_ids = {f["id"] for _, f in services.redis().xrange("flights_out")}
+    checks.check(redis_ids == {e["UUID"] for e in events}, "Redis stream sink: every event")
     cols = {r[0] for r in services.pg_rows(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'flight_predictions'")}
     checks.check(any(c.startswith("probabilities_") for c in cols), f"probability columns: {sorted(cols)}")
@@ -231,3 +234,36 @@ def hot_reload(services, workdir, checks):
     checks.check(switch > 0 and all(v == "1" for v in versions[:switch]) and
                  all(v == "2" for v in versions[switch:]),
                  f"version 1 until the reload, then version 2 (switch at {switch})")
+
+
+def redis_to_kafka_sqlite_files(services, workdir, checks):
+    events = h.rides(0, 400, prefix="q")
+    r = services.redis()
+    pipe = r.pipeline()
+    for e in events:
+        pipe.xadd("rides_q", {"data": json.dumps(e)})
+    pipe.execute()
+    db = os.path.join(workdir, "q.db")
+    config = {
+        "model": {"bundle": RIDE_BUNDLE},
+        "source": {"redis": {"url": services.redis_url, "stream": "rides_q", "group": "q"}},
+        "events": {"id_field": "ride_id"},
+        "output": {"layout": "flat", "timestamp_key": ""},
+        "sinks": [h.kafka_sink(services, "preds_q"),
+                  {"sqlite": {"url": f"sqlite://{db}", "table": "preds"}},
+                  {"file": {"dir": os.path.join(workdir, "files")}}],
+    }
+    worker = h.Worker(config, workdir)
+    h.wait_until("400 rows", lambda: (h.sqlite_rows(db, "SELECT COUNT(*) FROM preds") or [[0]])[0][0] >= 400)
+    checks.check(worker.stop() == 0, "exit 0")
+    ids = {e["ride_id"] for e in events}
+    out = [json.loads(m.value()) for m in services.consume_all("preds_q", 400)]
+    checks.check(len(out) == 400 and {o["id"] for o in out} == ids and
+                 all("duration" in o and "processed_at" not in o for o in out),
+                 "Kafka sink (flat layout): 400 events once")
+    lines = []
+    for path in glob.glob(os.path.join(workdir, "files", "*.jsonl")):
+        with open(path) as fh:
+            lines += [json.loads(l)["id"] for l in fh]
+    checks.check(sorted(lines) == sorted(ids), "file sink: 400 events once")
+    checks.check(r.xpending("rides_q", "q")["pending"] == 0, "every entry acknowledged")
