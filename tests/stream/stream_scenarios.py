@@ -55,7 +55,7 @@ def kafka_to_kafka_sqlite_files(services, workdir, checks):
                                                 or [[0]])[0][0] >= 600)
     text = h.wait_until("consumer lag metrics (librdkafka statistics every 5 s)",
                         lambda: (lambda t: t if "ferry_stream_consumer_lag{" in t else None)(
-                            worker.metrics(metrics_port)), timeout=15)
+                            worker.metrics(metrics_port)), timeout=30)
     checks.check('ferry_stream_events_out_total{sink="kafka:preds_a"} 600' in text,
                  "metrics: 600 events out to kafka:preds_a")
     checks.check('ferry_stream_events_dead_lettered_total{sink="kafka:dead_a"} 3' in text,
