@@ -3,6 +3,9 @@ by the field's pandas + scikit-learn script (read, build PU_DO, predict with the
 joblib, add model_version and a uuid per row, write), plus Parquet -> Parquet for ferry (input
 written by DuckDB). Prints rows/s and peak resident memory of each, and the ratios.
 
+ferry reads 256-row chunks here: the ride_duration model's one-hot PU_DO features are
+expanded densely by the engine (thousands of columns), so small chunks keep that matrix in cache.
+
 Usage: /usr/bin/python3 bench/batch/batch_bench.py [FERRY_BINARY] [--rows N]
 Needs: scripts/make-examples.sh ride_duration (run here if needed), node + @duckdb/node-api.
 """
@@ -82,7 +85,7 @@ def job(tmp, name, input_path, fmt):
         f.write(f"""
 bundle: {RIDES}/bundle
 period: month
-input: {{paths: "{input_path}"}}
+input: {{paths: "{input_path}", chunk_rows: 256}}
 output: {{path: "{tmp}/out_{name}/month={{month}}/", format: {fmt}}}
 columns:
   row_id: ride_id

@@ -65,7 +65,8 @@ std::string FormatOutcomes(const std::vector<BackfillOutcome>& outcomes) {
                                     "exit", "written", "rejected", "seconds", "detail");
   for (const BackfillOutcome& o : outcomes) {
     const RunSummary& s = o.summary;
-    std::string detail = o.status == "skipped" ? "already published (use --force to re-run)" : s.error;
+    std::string detail =
+        o.status == "skipped" ? "already published (use --force to re-run)" : s.error;
     absl::StrAppend(&out, absl::StrFormat("%-10s  %-16s  %4d  %10d  %8d  %8.2f  %s\n", o.period,
                                           o.status, o.exit_code, s.rows_written, s.rows_rejected,
                                           s.seconds, detail.substr(0, detail.find('\n'))));

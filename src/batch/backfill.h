@@ -26,10 +26,10 @@ struct BackfillOptions {
 };
 
 struct BackfillOutcome {
-  std::string period;       // YYYY-MM-DD (the period's first day)
-  std::string status;       // a RunSummary status, or "skipped" (already published)
+  std::string period;  // YYYY-MM-DD (the period's first day)
+  std::string status;  // a RunSummary status, or "skipped" (already published)
   int exit_code = 0;
-  RunSummary summary;       // empty when skipped
+  RunSummary summary;  // empty when skipped
 };
 
 // Outcomes in period order.

@@ -37,8 +37,8 @@ absl::Status ParseField(absl::string_view text, const FieldSpec& f, std::vector<
   *star = text == "*" || text == "?";
   for (absl::string_view part : absl::StrSplit(text, ',')) {
     auto error = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat("cron ", f.name, " field '", text, "': ",
-                                                     why, " (allowed ", f.min, "-", f.max, ")"));
+      return absl::InvalidArgumentError(absl::StrCat("cron ", f.name, " field '", text, "': ", why,
+                                                     " (allowed ", f.min, "-", f.max, ")"));
     };
     int step = 1;
     absl::string_view range = part;
@@ -90,13 +90,17 @@ absl::StatusOr<CronSchedule> CronSchedule::Parse(absl::string_view expression,
       {"minute", 0, 59, {}},
       {"hour", 0, 23, {}},
       {"day-of-month", 1, 31, {}},
-      {"month", 1, 12, {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}},
+      {"month",
+       1,
+       12,
+       {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}},
       {"day-of-week", 0, 6, {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
   };
   std::vector<bool> bits[5];
   bool star[5];
   for (int i = 0; i < 5; ++i) {
-    if (absl::Status st = ParseField(fields[i], kFields[i], &bits[i], &star[i]); !st.ok()) return st;
+    if (absl::Status st = ParseField(fields[i], kFields[i], &bits[i], &star[i]); !st.ok())
+      return st;
   }
   for (int v = 0; v < 60; ++v) s.minutes_[v] = bits[0][v];
   for (int v = 0; v < 24; ++v) s.hours_[v] = bits[1][v];

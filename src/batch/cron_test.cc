@@ -25,10 +25,12 @@ TEST(CronTest, EveryMinuteAndSteps) {
 TEST(CronTest, MonthlyYearlyAndNames) {
   CronSchedule monthly = CronSchedule::Parse("0 3 1 * *").value();
   EXPECT_EQ(NextText(monthly, Utc(2021, 1, 31, 12, 0)), "2021-02-01 03:00 Mon");
-  EXPECT_EQ(NextText(CronSchedule::Parse("@yearly").value(), Utc(2021, 6, 1, 0, 0)), "2022-01-01 00:00 Sat");
+  EXPECT_EQ(NextText(CronSchedule::Parse("@yearly").value(), Utc(2021, 6, 1, 0, 0)),
+            "2022-01-01 00:00 Sat");
   EXPECT_EQ(NextText(CronSchedule::Parse("30 6 * jan,feb sun").value(), Utc(2021, 2, 28, 7, 0)),
             "2022-01-02 06:30 Sun");
-  EXPECT_EQ(NextText(CronSchedule::Parse("0 0 * * 7").value(), Utc(2021, 1, 1, 0, 0)), "2021-01-03 00:00 Sun");
+  EXPECT_EQ(NextText(CronSchedule::Parse("0 0 * * 7").value(), Utc(2021, 1, 1, 0, 0)),
+            "2021-01-03 00:00 Sun");
   EXPECT_EQ(CronSchedule::Parse("0 0 31 2 *").value().Next(Utc(2021, 1, 1, 0, 0)),
             absl::InfiniteFuture());  // February 31st never comes
 }
@@ -41,8 +43,8 @@ TEST(CronTest, DayOfMonthOrDayOfWeekWhenBothRestricted) {
 
 TEST(CronTest, TimeZonesAndDaylightSaving) {
   CronSchedule berlin = CronSchedule::Parse("0 3 * * *", "Europe/Berlin").value();
-  EXPECT_EQ(berlin.Next(Utc(2021, 1, 10, 0, 0)), Utc(2021, 1, 10, 2, 0));   // CET = UTC+1
-  EXPECT_EQ(berlin.Next(Utc(2021, 7, 10, 0, 0)), Utc(2021, 7, 10, 1, 0));   // CEST = UTC+2
+  EXPECT_EQ(berlin.Next(Utc(2021, 1, 10, 0, 0)), Utc(2021, 1, 10, 2, 0));  // CET = UTC+1
+  EXPECT_EQ(berlin.Next(Utc(2021, 7, 10, 0, 0)), Utc(2021, 7, 10, 1, 0));  // CEST = UTC+2
   // 02:30 does not exist on 2021-03-28 in Berlin: it fires at the end of the gap (03:00 CEST).
   CronSchedule gap = CronSchedule::Parse("30 2 * * *", "Europe/Berlin").value();
   EXPECT_EQ(gap.Next(Utc(2021, 3, 27, 12, 0)), Utc(2021, 3, 28, 1, 0));

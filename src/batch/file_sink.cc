@@ -1,8 +1,7 @@
 // OutputSink over a staged partition directory (see output_sink.h, publish.h).
-#include "batch/output_sink.h"
-
 #include <filesystem>
 
+#include "batch/output_sink.h"
 #include "batch/publish.h"
 
 namespace ferry::batch {
@@ -18,7 +17,8 @@ class FileSink : public OutputSink {
   absl::StatusOr<std::vector<std::string>> Commit() override {
     if (absl::Status s = writer_->Close(); !s.ok()) return s;
     if (absl::Status s = staged_.Publish(); !s.ok()) return s;
-    return std::vector<std::string>{(std::filesystem::path(staged_.target()) / file_name_).string()};
+    return std::vector<std::string>{
+        (std::filesystem::path(staged_.target()) / file_name_).string()};
   }
 
  private:

@@ -172,8 +172,8 @@ absl::StatusOr<std::vector<std::string>> ExpandPatterns(const std::vector<std::s
     }
   }
   if (!missing.empty()) {
-    return absl::NotFoundError(absl::StrCat("no input file matches ",
-                                            absl::StrJoin(missing, ", ")));
+    return absl::NotFoundError(
+        absl::StrCat("no input file matches ", absl::StrJoin(missing, ", ")));
   }
   return files;
 }

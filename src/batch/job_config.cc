@@ -22,8 +22,8 @@ class Checker {
   explicit Checker(std::string file) : file_(std::move(file)) {}
 
   void Error(const YAML::Node& at, const std::string& message) {
-    problems_.push_back(absl::StrCat(file_, ":", at.Mark().line + 1, ":", at.Mark().column + 1,
-                                     ": ", message));
+    problems_.push_back(
+        absl::StrCat(file_, ":", at.Mark().line + 1, ":", at.Mark().column + 1, ": ", message));
   }
   bool CheckMap(const YAML::Node& node, const std::string& where,
                 const std::set<std::string>& keys) {
@@ -34,8 +34,8 @@ class Checker {
     for (const auto& kv : node) {
       std::string key = kv.first.as<std::string>();
       if (!keys.count(key)) {
-        Error(kv.first, absl::StrCat(where, ": unknown key '", key, "' (keys: ",
-                                     absl::StrJoin(keys, ", "), ")"));
+        Error(kv.first, absl::StrCat(where, ": unknown key '", key,
+                                     "' (keys: ", absl::StrJoin(keys, ", "), ")"));
       }
     }
     return true;
@@ -110,8 +110,8 @@ std::string ResolveUrl(const std::string& dir, const std::string& url) {
 }
 
 void ParseInput(Checker& c, const YAML::Node& node, const std::string& dir, InputConfig* in) {
-  if (!c.CheckMap(node, "input", {"paths", "path", "format", "skip_if_missing", "sql",
-                                  "chunk_rows"})) {
+  if (!c.CheckMap(node, "input",
+                  {"paths", "path", "format", "skip_if_missing", "sql", "chunk_rows"})) {
     return;
   }
   for (const char* key : {"paths", "path"}) {
@@ -122,7 +122,8 @@ void ParseInput(Checker& c, const YAML::Node& node, const std::string& dir, Inpu
     }
   }
   if (node["format"]) in->format = c.Format(node["format"], "input.format");
-  if (node["skip_if_missing"]) in->skip_if_missing = c.Bool(node["skip_if_missing"], "input.skip_if_missing");
+  if (node["skip_if_missing"])
+    in->skip_if_missing = c.Bool(node["skip_if_missing"], "input.skip_if_missing");
   if (node["chunk_rows"]) in->chunk_rows = c.Int(node["chunk_rows"], "input.chunk_rows", 1);
   if (const YAML::Node sql = node["sql"]) {
     if (c.CheckMap(sql, "input.sql", {"url", "query"})) {
@@ -168,11 +169,12 @@ void ParseOutput(Checker& c, const YAML::Node& node, const std::string& dir, Out
 }
 
 void ParseColumns(Checker& c, const YAML::Node& node, ColumnsConfig* cols) {
-  if (!c.CheckMap(node, "columns", {"passthrough", "outputs", "model_version", "row_id",
-                                    "label", "difference"})) {
+  if (!c.CheckMap(node, "columns",
+                  {"passthrough", "outputs", "model_version", "row_id", "label", "difference"})) {
     return;
   }
-  if (node["passthrough"]) cols->passthrough = c.Strings(node["passthrough"], "columns.passthrough");
+  if (node["passthrough"])
+    cols->passthrough = c.Strings(node["passthrough"], "columns.passthrough");
   if (node["outputs"]) cols->outputs = c.Strings(node["outputs"], "columns.outputs");
   auto optional_name = [&](const char* key, std::string* field) {
     if (!node[key]) return;
@@ -189,14 +191,17 @@ void ParseColumns(Checker& c, const YAML::Node& node, ColumnsConfig* cols) {
 }
 
 void ParseRejects(Checker& c, const YAML::Node& node, const std::string& dir, RejectsConfig* r) {
-  if (!c.CheckMap(node, "rejects", {"path", "max_rows", "max_fraction", "publish_over_threshold"})) {
+  if (!c.CheckMap(node, "rejects",
+                  {"path", "max_rows", "max_fraction", "publish_over_threshold"})) {
     return;
   }
   if (node["path"]) r->path = Resolve(dir, c.String(node["path"], "rejects.path"));
   if (node["max_rows"]) r->max_rows = c.Int(node["max_rows"], "rejects.max_rows", 0);
-  if (node["max_fraction"]) r->max_fraction = c.Fraction(node["max_fraction"], "rejects.max_fraction");
+  if (node["max_fraction"])
+    r->max_fraction = c.Fraction(node["max_fraction"], "rejects.max_fraction");
   if (node["publish_over_threshold"]) {
-    r->publish_over_threshold = c.Bool(node["publish_over_threshold"], "rejects.publish_over_threshold");
+    r->publish_over_threshold =
+        c.Bool(node["publish_over_threshold"], "rejects.publish_over_threshold");
   }
 }
 
@@ -216,7 +221,8 @@ absl::StatusOr<ScoreJobConfig> Parse(const YAML::Node& root, const std::string& 
   if (root["bundle"]) config.bundle = Resolve(config.dir, c.String(root["bundle"], "bundle"));
   if (const YAML::Node m = root["model"]) {
     if (c.CheckMap(m, "model", {"repository", "name", "alias"})) {
-      if (m["repository"]) config.repository = Resolve(config.dir, c.String(m["repository"], "model.repository"));
+      if (m["repository"])
+        config.repository = Resolve(config.dir, c.String(m["repository"], "model.repository"));
       if (m["name"]) config.model_name = c.String(m["name"], "model.name");
       if (m["alias"]) config.model_alias = c.String(m["alias"], "model.alias");
       if (config.repository.empty() || config.model_name.empty()) {
@@ -237,7 +243,8 @@ absl::StatusOr<ScoreJobConfig> Parse(const YAML::Node& root, const std::string& 
   }
   if (const YAML::Node vars = root["vars"]) {
     if (vars.IsMap()) {
-      for (const auto& kv : vars) config.vars[kv.first.as<std::string>()] = c.String(kv.second, "vars");
+      for (const auto& kv : vars)
+        config.vars[kv.first.as<std::string>()] = c.String(kv.second, "vars");
     } else {
       c.Error(vars, "vars must be a mapping of names to strings");
     }
@@ -286,10 +293,14 @@ absl::StatusOr<FileFormat> ParseFileFormat(absl::string_view text) {
 
 absl::string_view FileFormatName(FileFormat format) {
   switch (format) {
-    case FileFormat::kCsv: return "csv";
-    case FileFormat::kJsonl: return "jsonl";
-    case FileFormat::kParquet: return "parquet";
-    case FileFormat::kAuto: break;
+    case FileFormat::kCsv:
+      return "csv";
+    case FileFormat::kJsonl:
+      return "jsonl";
+    case FileFormat::kParquet:
+      return "parquet";
+    case FileFormat::kAuto:
+      break;
   }
   return "auto";
 }

@@ -21,19 +21,19 @@ enum class FileFormat { kAuto, kCsv, kJsonl, kParquet };
 struct InputConfig {
   std::vector<std::string> paths;  // templates; globs allowed after expansion
   FileFormat format = FileFormat::kAuto;
-  bool skip_if_missing = false;    // absent input -> exit 99 instead of a failure
+  bool skip_if_missing = false;  // absent input -> exit 99 instead of a failure
   // SQL input instead of files: a database URL (sqlite:///path, postgresql://...) and a
   // query that may use :start and :end (the run interval, "YYYY-MM-DD HH:MM:SS").
   std::string sql_url;
   std::string sql_query;
-  size_t chunk_rows = 8192;
+  size_t chunk_rows = 1024;
 };
 
 struct OutputConfig {
   // Files: a directory template, the partition (e.g. out/year={year}/month={month}/).
   std::string path;
   FileFormat format = FileFormat::kParquet;
-  std::string file_name;            // default part-{shard}.<ext>
+  std::string file_name;               // default part-{shard}.<ext>
   std::string compression = "snappy";  // Parquet codec
   // Table instead of files: database URL, table name, key columns for the upsert.
   std::string table_url;
@@ -45,12 +45,12 @@ struct OutputConfig {
 };
 
 struct ColumnsConfig {
-  std::vector<std::string> passthrough;  // input columns copied as they are
-  std::vector<std::string> outputs;      // bundle outputs to keep; empty = all of them
+  std::vector<std::string> passthrough;         // input columns copied as they are
+  std::vector<std::string> outputs;             // bundle outputs to keep; empty = all of them
   std::string model_version = "model_version";  // "" = not added
   std::string row_id = "row_id";                // "" = none; kept from input when present
-  std::string label;                             // input column with the true value
-  std::string difference = "difference";         // name of label - prediction
+  std::string label;                            // input column with the true value
+  std::string difference = "difference";        // name of label - prediction
 };
 
 struct RejectsConfig {
@@ -61,11 +61,11 @@ struct RejectsConfig {
 };
 
 struct ScoreJobConfig {
-  std::string file;           // the config file
-  std::string dir;            // its directory (relative paths start there)
-  std::string name;           // job name, for summaries and the scheduler
-  std::string bundle;         // bundle directory
-  std::string repository;     // or a model repository + model name + alias/version
+  std::string file;        // the config file
+  std::string dir;         // its directory (relative paths start there)
+  std::string name;        // job name, for summaries and the scheduler
+  std::string bundle;      // bundle directory
+  std::string repository;  // or a model repository + model name + alias/version
   std::string model_name;
   std::string model_alias;
   PeriodUnit period = PeriodUnit::kDay;
@@ -74,7 +74,7 @@ struct ScoreJobConfig {
   OutputConfig output;
   ColumnsConfig columns;
   RejectsConfig rejects;
-  int threads = 0;            // scorer threads; 0 = one per core
+  int threads = 0;  // scorer threads; 0 = one per core
 };
 
 // Reads and checks the config. InvalidArgument with every problem (one per line,

@@ -16,13 +16,18 @@ std::optional<parquet::ColumnType> TypeOfInput(const bundle::Bundle& bundle,
   for (const bundle::InputSpec& in : bundle.spec().inputs) {
     if (in.name != name) continue;
     switch (in.type) {
-      case bundle::Type::kInt: return parquet::ColumnType::kInt64;
-      case bundle::Type::kFloat: return parquet::ColumnType::kDouble;
-      case bundle::Type::kBool: return parquet::ColumnType::kBool;
+      case bundle::Type::kInt:
+        return parquet::ColumnType::kInt64;
+      case bundle::Type::kFloat:
+        return parquet::ColumnType::kDouble;
+      case bundle::Type::kBool:
+        return parquet::ColumnType::kBool;
       case bundle::Type::kString:
       case bundle::Type::kDate:
-      case bundle::Type::kTimestamp: return parquet::ColumnType::kString;
-      case bundle::Type::kNull: break;
+      case bundle::Type::kTimestamp:
+        return parquet::ColumnType::kString;
+      case bundle::Type::kNull:
+        break;
     }
   }
   return std::nullopt;
@@ -80,7 +85,8 @@ absl::StatusOr<OutputLayout> OutputLayout::Make(const ColumnsConfig& config,
     known.insert(name);
     if (taken.count(name) || (!wanted.empty() && !wanted.count(name))) continue;
     std::optional<parquet::ColumnType> type;
-    if (i == 0 && bundle.model().task() == model::Task::kRegression) type = parquet::ColumnType::kDouble;
+    if (i == 0 && bundle.model().task() == model::Task::kRegression)
+      type = parquet::ColumnType::kDouble;
     if (i == 0 && !bundle.spec().outputs.labels.empty()) type = parquet::ColumnType::kString;
     for (const std::string& p : bundle.spec().outputs.passthrough) {
       if (p == name) type = TypeOfInput(bundle, name);
@@ -96,9 +102,9 @@ absl::StatusOr<OutputLayout> OutputLayout::Make(const ColumnsConfig& config,
   for (const std::string& w : wanted) {
     if (!known.count(w)) {
       std::vector<std::string> names(known.begin(), known.end());
-      return absl::InvalidArgumentError(absl::StrCat(
-          "columns.outputs: the bundle has no output '", w, "' (it has: ",
-          absl::StrJoin(names, ", "), ")"));
+      return absl::InvalidArgumentError(absl::StrCat("columns.outputs: the bundle has no output '",
+                                                     w, "' (it has: ", absl::StrJoin(names, ", "),
+                                                     ")"));
     }
   }
   if (!config.model_version.empty() && !taken.count(config.model_version)) {
@@ -159,7 +165,8 @@ BuiltRows OutputLayout::Build(const SourceChunk& chunk, const bundle::ScoredBatc
         for (size_t i = 0; i < n; ++i) values[i] = scored.field(good[i], slot.index);
         break;
       case Kind::kProbability:
-        for (size_t i = 0; i < n; ++i) values[i] = Value::Float(scored.probability(good[i], slot.index));
+        for (size_t i = 0; i < n; ++i)
+          values[i] = Value::Float(scored.probability(good[i], slot.index));
         break;
       case Kind::kModelVersion:
         for (size_t i = 0; i < n; ++i) values[i] = Value::String(version_);

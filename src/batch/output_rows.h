@@ -22,8 +22,8 @@
 namespace ferry::batch {
 
 struct BuiltRows {
-  RecordBatch rows;       // the scored rows, columns in layout order
-  std::string rejects;    // JSONL lines: {"source", "line"|"row", "reason", "record"}
+  RecordBatch rows;     // the scored rows, columns in layout order
+  std::string rejects;  // JSONL lines: {"source", "line"|"row", "reason", "record"}
   int64_t rejected = 0;
 };
 

@@ -41,7 +41,10 @@ class Pipeline {
  public:
   Pipeline(InputSource& source, const bundle::Bundle& bundle, const OutputLayout& layout,
            const PipelineOptions& options)
-      : source_(source), bundle_(bundle), layout_(layout), options_(options),
+      : source_(source),
+        bundle_(bundle),
+        layout_(layout),
+        options_(options),
         max_in_flight_(2 * static_cast<size_t>(options.threads) + 2) {}
 
   absl::Status Run(const std::function<absl::Status(BuiltRows&)>& write,
@@ -94,9 +97,7 @@ class Pipeline {
   }
 
  private:
-  bool Stopped() const {
-    return options_.stop && options_.stop->load(std::memory_order_relaxed);
-  }
+  bool Stopped() const { return options_.stop && options_.stop->load(std::memory_order_relaxed); }
 
   void ReadLoop() {
     int64_t seq = 0, next_record = 0;
@@ -159,11 +160,11 @@ class Pipeline {
   std::condition_variable cv_;
   std::deque<std::pair<int64_t, SourceChunk>> queue_;
   std::map<int64_t, BuiltRows> done_;
-  size_t in_flight_ = 0;      // read but not yet written
+  size_t in_flight_ = 0;  // read but not yet written
   int64_t chunks_read_ = 0;
   int64_t rows_read_ = 0;
   bool reading_done_ = false;
-  bool finished_ = false;     // the writer stopped
+  bool finished_ = false;  // the writer stopped
   absl::Status error_;
 };
 

@@ -18,16 +18,16 @@
 namespace ferry::batch {
 
 struct PipelineOptions {
-  int threads = 1;          // scorer threads (at least 1)
-  int shard = 0;            // keep records whose 0-based number % num_shards == shard
+  int threads = 1;  // scorer threads (at least 1)
+  int shard = 0;    // keep records whose 0-based number % num_shards == shard
   int num_shards = 1;
   const std::atomic<bool>* stop = nullptr;
 };
 
 struct PipelineCounts {
-  int64_t rows_read = 0;      // records of this shard read from the input
+  int64_t rows_read = 0;  // records of this shard read from the input
   int64_t rows_rejected = 0;
-  int64_t rows_written = 0;   // rows handed to `write`
+  int64_t rows_written = 0;  // rows handed to `write`
 };
 
 // Runs the pipeline. `write` is called on the calling thread, in input order; an error it

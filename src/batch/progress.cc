@@ -20,7 +20,8 @@ std::string Human(double v) {
 }  // namespace
 
 ProgressBar::ProgressBar(bool enabled)
-    : enabled_(enabled && isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()),
+    : enabled_(enabled && isatty(STDERR_FILENO)),
+      start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
 void ProgressBar::Update(int64_t rows, double fraction) {

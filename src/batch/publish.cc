@@ -3,8 +3,8 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,8 +60,8 @@ void RemoveStaleStaging(const fs::path& target) {
 
 }  // namespace
 
-absl::StatusOr<StagedPartition> StagedPartition::Create(const std::string& target_text,
-                                                        int shard, int num_shards) {
+absl::StatusOr<StagedPartition> StagedPartition::Create(const std::string& target_text, int shard,
+                                                        int num_shards) {
   fs::path target = fs::path(target_text).lexically_normal();
   if (target.filename().empty()) target = target.parent_path();  // trailing slash
   std::error_code ec;
@@ -78,8 +78,11 @@ absl::StatusOr<StagedPartition> StagedPartition::Create(const std::string& targe
 }
 
 StagedPartition::StagedPartition(StagedPartition&& other) noexcept
-    : target_(std::move(other.target_)), staging_(std::move(other.staging_)),
-      shard_(other.shard_), num_shards_(other.num_shards_), done_(other.done_) {
+    : target_(std::move(other.target_)),
+      staging_(std::move(other.staging_)),
+      shard_(other.shard_),
+      num_shards_(other.num_shards_),
+      done_(other.done_) {
   other.done_ = true;
 }
 
@@ -112,9 +115,20 @@ absl::Status StagedPartition::PublishWhole() {
   if (fs::exists(target_, ec)) {
     // Swap the new partition in; the old one ends up at the staging path.
     if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) != 0) {
-      return Io("swap in", target_, errno);
+      if (errno != EINVAL && errno != ENOSYS) return Io("swap in", target_, errno);
+      // The file system cannot exchange: move the old partition aside, then the new one in
+      // (readers may briefly find no partition, never a partial one).
+      const std::string old = staging_ + ".old";
+      if (::rename(target_.c_str(), old.c_str()) != 0) return Io("move aside", target_, errno);
+      if (::rename(staging_.c_str(), target_.c_str()) != 0) {
+        int err = errno;
+        (void)::rename(old.c_str(), target_.c_str());
+        return Io("rename into place", target_, err);
+      }
+      fs::remove_all(old, ec);
+    } else {
+      fs::remove_all(staging_, ec);
     }
-    fs::remove_all(staging_, ec);
   } else if (::rename(staging_.c_str(), target_.c_str()) != 0) {
     return Io("rename into place", target_, errno);
   }
@@ -128,7 +142,8 @@ absl::Status StagedPartition::PublishShard() {
   if (ec) return Io("create directory", target_, ec.value());
   for (const auto& entry : fs::directory_iterator(staging_, ec)) {
     std::string name = entry.path().filename().string();
-    if (absl::Status s = MoveFileAtomically(entry.path().string(), (fs::path(target_) / name).string());
+    if (absl::Status s =
+            MoveFileAtomically(entry.path().string(), (fs::path(target_) / name).string());
         !s.ok()) {
       return s;
     }

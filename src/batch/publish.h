@@ -35,7 +35,9 @@ class StagedPartition {
 
  private:
   StagedPartition(std::string target, std::string staging, int shard, int num_shards)
-      : target_(std::move(target)), staging_(std::move(staging)), shard_(shard),
+      : target_(std::move(target)),
+        staging_(std::move(staging)),
+        shard_(shard),
         num_shards_(num_shards) {}
   absl::Status PublishWhole();
   absl::Status PublishShard();

@@ -117,11 +117,16 @@ class SyncedSink : public parquet::ByteSink {
 
 std::optional<parquet::ColumnType> TypeOf(const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::kInt: return parquet::ColumnType::kInt64;
-    case Value::Kind::kFloat: return parquet::ColumnType::kDouble;
-    case Value::Kind::kBool: return parquet::ColumnType::kBool;
-    case Value::Kind::kString: return parquet::ColumnType::kString;
-    case Value::Kind::kNull: break;
+    case Value::Kind::kInt:
+      return parquet::ColumnType::kInt64;
+    case Value::Kind::kFloat:
+      return parquet::ColumnType::kDouble;
+    case Value::Kind::kBool:
+      return parquet::ColumnType::kBool;
+    case Value::Kind::kString:
+      return parquet::ColumnType::kString;
+    case Value::Kind::kNull:
+      break;
   }
   return std::nullopt;
 }
@@ -165,7 +170,8 @@ class ParquetRowWriter : public RowWriter {
         if (v.is_number()) return Value::Float(*v.ToDouble());
         break;
       case parquet::ColumnType::kInt64:
-        if (v.kind() == Value::Kind::kFloat && v.as_float() == static_cast<double>(static_cast<int64_t>(v.as_float()))) {
+        if (v.kind() == Value::Kind::kFloat &&
+            v.as_float() == static_cast<double>(static_cast<int64_t>(v.as_float()))) {
           return Value::Int(static_cast<int64_t>(v.as_float()));
         }
         break;
@@ -189,7 +195,8 @@ class ParquetRowWriter : public RowWriter {
             if (!c.type) c.type = TypeOf(v);
             has_float |= v.kind() == Value::Kind::kFloat;
           }
-          if (c.type == parquet::ColumnType::kInt64 && has_float) c.type = parquet::ColumnType::kDouble;
+          if (c.type == parquet::ColumnType::kInt64 && has_float)
+            c.type = parquet::ColumnType::kDouble;
         }
       }
       if (!c.type) c.type = parquet::ColumnType::kString;
@@ -270,8 +277,7 @@ absl::Status SyncedFile::Close() {
   return s;
 }
 
-absl::StatusOr<std::unique_ptr<RowWriter>> OpenRowWriter(const std::string& path,
-                                                         FileFormat format,
+absl::StatusOr<std::unique_ptr<RowWriter>> OpenRowWriter(const std::string& path, FileFormat format,
                                                          std::vector<OutputColumn> columns,
                                                          const std::string& compression) {
   absl::StatusOr<std::unique_ptr<SyncedFile>> file = SyncedFile::Create(path);

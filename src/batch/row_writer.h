@@ -34,8 +34,7 @@ class RowWriter {
 };
 
 // Opens `path` for `format` (not kAuto). `compression` is the Parquet codec name.
-absl::StatusOr<std::unique_ptr<RowWriter>> OpenRowWriter(const std::string& path,
-                                                         FileFormat format,
+absl::StatusOr<std::unique_ptr<RowWriter>> OpenRowWriter(const std::string& path, FileFormat format,
                                                          std::vector<OutputColumn> columns,
                                                          const std::string& compression);
 

@@ -75,8 +75,8 @@ absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view text) {
 absl::StatusOr<absl::CivilSecond> ParseCivilTime(absl::string_view text) {
   absl::StatusOr<absl::CivilDay> day = ParseDay(text.substr(0, std::min<size_t>(10, text.size())));
   if (!day.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", text, "' is not a time; write YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", text, "' is not a time; write YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]"));
   }
   if (text.size() == 10) return absl::CivilSecond(*day);
   int hh = 0, mm = 0, ss = 0;
@@ -86,8 +86,8 @@ absl::StatusOr<absl::CivilSecond> ParseCivilTime(absl::string_view text) {
     ok = text.size() == 19 && text[16] == ':' && ParseDigits(text, 17, 2, &ss);
   }
   if (!ok || hh > 23 || mm > 59 || ss > 59) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", text, "' is not a time; write YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", text, "' is not a time; write YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]"));
   }
   return absl::CivilSecond(day->year(), day->month(), day->day(), hh, mm, ss);
 }
@@ -114,15 +114,15 @@ absl::StatusOr<std::string> ExpandTemplate(absl::string_view text, const Templat
   size_t i = 0;
   while (i < text.size()) {
     char c = text[i];
-    if (c == '}' ) {
+    if (c == '}') {
       if (i + 1 < text.size() && text[i + 1] == '}') {
         out.push_back('}');
         i += 2;
         continue;
       }
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": unmatched '}' at position ", i, " in '", text,
-                       "' (write '}}' for a literal brace)"));
+      return absl::InvalidArgumentError(absl::StrCat(where, ": unmatched '}' at position ", i,
+                                                     " in '", text,
+                                                     "' (write '}}' for a literal brace)"));
     }
     if (c != '{') {
       out.push_back(c);
@@ -136,8 +136,8 @@ absl::StatusOr<std::string> ExpandTemplate(absl::string_view text, const Templat
     }
     size_t close = text.find('}', i);
     if (close == absl::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": unclosed '{' at position ", i,
-                                                     " in '", text, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": unclosed '{' at position ", i, " in '", text, "'"));
     }
     absl::string_view body = text.substr(i + 1, close - i - 1);
     absl::string_view name = body, format;

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/time/civil_time.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
 namespace ferry::batch {
@@ -28,9 +28,9 @@ absl::StatusOr<PeriodUnit> ParsePeriodUnit(absl::string_view text);
 absl::string_view PeriodUnitName(PeriodUnit unit);
 
 struct RunPeriod {
-  absl::CivilDay date;         // the run date (first day of the month for monthly runs)
-  absl::CivilSecond start;     // interval start, inclusive
-  absl::CivilSecond end;       // interval end, exclusive
+  absl::CivilDay date;      // the run date (first day of the month for monthly runs)
+  absl::CivilSecond start;  // interval start, inclusive
+  absl::CivilSecond end;    // interval end, exclusive
 };
 
 // The period of `date` for the unit: a day [D, D+1), a month [first, first of next).

@@ -26,8 +26,10 @@ TEST(RunPeriodTest, ExpandsDateVariablesFormatsAndVars) {
   TemplateContext c = Context(absl::CivilDay(2021, 1, 15), PeriodUnit::kDay);
   auto t = [&](const char* text) { return ExpandTemplate(text, c, "test").value(); };
   EXPECT_EQ(t("green_tripdata_{prev_month:%Y-%m}.parquet"), "green_tripdata_2020-12.parquet");
-  EXPECT_EQ(t("taxi_type={taxi_type}/year={year}/month={month}/"), "taxi_type=green/year=2021/month=01/");
-  EXPECT_EQ(t("{date}|{prev_day}|{next_day}|{next_month}"), "2021-01-15|2021-01-14|2021-01-16|2021-02");
+  EXPECT_EQ(t("taxi_type={taxi_type}/year={year}/month={month}/"),
+            "taxi_type=green/year=2021/month=01/");
+  EXPECT_EQ(t("{date}|{prev_day}|{next_day}|{next_month}"),
+            "2021-01-15|2021-01-14|2021-01-16|2021-02");
   EXPECT_EQ(t("{date:%Y%m%d}_{start:%H}"), "20210115_00");
   EXPECT_EQ(t("{{literal}} {end}"), "{literal} 2021-01-16 00:00:00");
   EXPECT_EQ(t("part-{shard}-of-{num_shards}"), "part-0-of-1");
@@ -54,11 +56,15 @@ TEST(RunPeriodTest, ParsesDaysAndTimes) {
 }
 
 TEST(RunPeriodTest, PeriodsBetweenStepsByMonthOrDay) {
-  auto months = PeriodsBetween(absl::CivilDay(2021, 1, 10), absl::CivilDay(2021, 6, 1), PeriodUnit::kMonth);
+  auto months =
+      PeriodsBetween(absl::CivilDay(2021, 1, 10), absl::CivilDay(2021, 6, 1), PeriodUnit::kMonth);
   ASSERT_EQ(months.size(), 6u);
   EXPECT_EQ(months[0].date, absl::CivilDay(2021, 1, 1));
   EXPECT_EQ(months[5].date, absl::CivilDay(2021, 6, 1));
-  EXPECT_EQ(PeriodsBetween(absl::CivilDay(2021, 2, 27), absl::CivilDay(2021, 3, 2), PeriodUnit::kDay).size(), 4u);
+  EXPECT_EQ(
+      PeriodsBetween(absl::CivilDay(2021, 2, 27), absl::CivilDay(2021, 3, 2), PeriodUnit::kDay)
+          .size(),
+      4u);
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ absl::StatusOr<ScheduleFile> LoadScheduleFile(const std::string& path) {
     for (const auto& kv : root) {
       std::string key = kv.first.as<std::string>();
       if (key != "jobs" && key != "history") {
-        problems.push_back(Where(path, kv.first) + "unknown key '" + key + "' (keys: history, jobs)");
+        problems.push_back(Where(path, kv.first) + "unknown key '" + key +
+                           "' (keys: history, jobs)");
       }
     }
     out.history = Resolve(dir, root["history"] ? root["history"].as<std::string>()
@@ -48,13 +49,13 @@ absl::StatusOr<ScheduleFile> LoadScheduleFile(const std::string& path) {
     for (const YAML::Node& j : root["jobs"]) {
       ScheduledJob job;
       const std::string at = Where(path, j);
-      static const char* kKeys[] = {"name", "cron", "timezone", "config", "date", "retries",
-                                    "backoff_seconds", "args"};
+      static const char* kKeys[] = {"name", "cron",    "timezone",        "config",
+                                    "date", "retries", "backoff_seconds", "args"};
       for (const auto& kv : j) {
         std::string key = kv.first.as<std::string>();
         if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
-          problems.push_back(Where(path, kv.first) + "unknown job key '" + key + "' (keys: " +
-                             absl::StrJoin(kKeys, ", ") + ")");
+          problems.push_back(Where(path, kv.first) + "unknown job key '" + key +
+                             "' (keys: " + absl::StrJoin(kKeys, ", ") + ")");
         }
       }
       if (!j["name"] || !j["cron"] || !j["config"]) {
@@ -85,7 +86,8 @@ absl::StatusOr<ScheduleFile> LoadScheduleFile(const std::string& path) {
       if (j["backoff_seconds"]) job.backoff = absl::Seconds(j["backoff_seconds"].as<double>());
       if (j["args"]) job.extra_args = j["args"].as<std::vector<std::string>>();
       for (const ScheduledJob& other : out.jobs) {
-        if (other.name == job.name) problems.push_back(at + "two jobs are named '" + job.name + "'");
+        if (other.name == job.name)
+          problems.push_back(at + "two jobs are named '" + job.name + "'");
       }
       out.jobs.push_back(std::move(job));
     }
@@ -98,7 +100,8 @@ absl::StatusOr<ScheduleFile> LoadScheduleFile(const std::string& path) {
 }
 
 Clock::Clock(absl::Time start, double speed)
-    : real_start_(absl::Now()), start_(start == absl::InfinitePast() ? real_start_ : start),
+    : real_start_(absl::Now()),
+      start_(start == absl::InfinitePast() ? real_start_ : start),
       speed_(speed > 0 ? speed : 1.0) {}
 
 absl::Time Clock::Now() const { return start_ + (absl::Now() - real_start_) * speed_; }
@@ -108,9 +111,12 @@ absl::Duration Clock::RealUntil(absl::Time t) const { return (t - Now()) / speed
 absl::CivilDay RunDateFor(const ScheduledJob& job, absl::Time t) {
   absl::CivilDay day = absl::ToCivilDay(t, job.cron.zone());
   switch (job.date) {
-    case DateRule::kScheduled: return day;
-    case DateRule::kPreviousDay: return day - 1;
-    case DateRule::kPreviousMonth: return absl::CivilDay(absl::CivilMonth(day) - 1);
+    case DateRule::kScheduled:
+      return day;
+    case DateRule::kPreviousDay:
+      return day - 1;
+    case DateRule::kPreviousMonth:
+      return absl::CivilDay(absl::CivilMonth(day) - 1);
   }
   return day;
 }

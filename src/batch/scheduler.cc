@@ -37,21 +37,26 @@ absl::StatusOr<std::unique_ptr<store::Database>> OpenHistory(const std::string& 
 
 struct JobState {
   absl::Time next_fire;
-  pid_t pid = 0;                 // running child, or 0
+  pid_t pid = 0;  // running child, or 0
   int attempt = 0;
-  absl::Time scheduled_for;      // of the current or pending run
+  absl::Time scheduled_for;  // of the current or pending run
   absl::Time started_at;
   absl::Time retry_at = absl::InfiniteFuture();
-  std::string output_path;       // child's stdout (its JSON summary)
+  std::string output_path;  // child's stdout (its JSON summary)
 };
 
 std::string StatusForExit(int code) {
   switch (code) {
-    case 0: return "ok";
-    case 99: return "nothing_to_do";
-    case 3: return "too_many_rejects";
-    case 2: return "failed";
-    case 1: return "failed_retryable";
+    case 0:
+      return "ok";
+    case 99:
+      return "nothing_to_do";
+    case 3:
+      return "too_many_rejects";
+    case 2:
+      return "failed";
+    case 1:
+      return "failed_retryable";
   }
   return "failed";
 }
@@ -60,14 +65,18 @@ class Scheduler {
  public:
   Scheduler(const ScheduleFile& schedule, const Clock& clock, const SchedulerOptions& options,
             std::unique_ptr<store::Database> history)
-      : schedule_(schedule), clock_(clock), options_(options), history_(std::move(history)),
+      : schedule_(schedule),
+        clock_(clock),
+        options_(options),
+        history_(std::move(history)),
         states_(schedule.jobs.size()) {}
 
   absl::Status Run() {
     absl::Time now = clock_.Now();
     for (size_t i = 0; i < states_.size(); ++i) {
       states_[i].next_fire = schedule_.jobs[i].cron.Next(now);
-      Log(i, absl::StrCat("next run at ", TimeText(states_[i].next_fire, schedule_.jobs[i].cron.zone())));
+      Log(i, absl::StrCat("next run at ",
+                          TimeText(states_[i].next_fire, schedule_.jobs[i].cron.zone())));
     }
     while (true) {
       Reap();
@@ -116,8 +125,8 @@ class Scheduler {
     s.attempt = attempt;
     s.started_at = clock_.Now();
     const std::string date = absl::FormatCivilTime(RunDateFor(job, scheduled_for));
-    std::vector<std::string> args = {options_.ferry_binary, "score", "--config", job.config,
-                                     "--date", date, "--no-progress"};
+    std::vector<std::string> args = {
+        options_.ferry_binary, "score", "--config", job.config, "--date", date, "--no-progress"};
     args.insert(args.end(), job.extra_args.begin(), job.extra_args.end());
     s.output_path = absl::StrCat(schedule_.history, ".", job.name, ".", getpid(), ".out");
     pid_t pid = ::fork();
@@ -154,7 +163,8 @@ class Scheduler {
       std::string status = StatusForExit(code);
       const std::string date = absl::FormatCivilTime(RunDateFor(job, s.scheduled_for));
       Record(i, s.scheduled_for, s.attempt, date, code, status, summary.str());
-      Log(i, absl::StrCat("attempt ", s.attempt, " for ", date, " exited ", code, " (", status, ")"));
+      Log(i,
+          absl::StrCat("attempt ", s.attempt, " for ", date, " exited ", code, " (", status, ")"));
       if (code == 1 && s.attempt <= job.retries) {
         absl::Duration wait = job.backoff * std::pow(2.0, s.attempt - 1);
         s.retry_at = clock_.Now() + wait;
@@ -204,8 +214,9 @@ absl::StatusOr<std::string> ScheduleStatus(const ScheduleFile& schedule, const C
   if (!history.ok()) return history.status();
   std::string out;
   for (const ScheduledJob& job : schedule.jobs) {
-    absl::StrAppend(&out, job.name, "  cron '", job.cron.expression(), "' (", job.cron.zone().name(),
-                    ")  next run ", TimeText(job.cron.Next(clock.Now()), job.cron.zone()), "\n");
+    absl::StrAppend(&out, job.name, "  cron '", job.cron.expression(), "' (",
+                    job.cron.zone().name(), ")  next run ",
+                    TimeText(job.cron.Next(clock.Now()), job.cron.zone()), "\n");
     absl::StatusOr<std::vector<RecordBatch>> rows = store::ReadQuery(
         **history,
         "SELECT scheduled_for, attempt, run_date, status, exit_code, finished_at FROM "
@@ -215,13 +226,12 @@ absl::StatusOr<std::string> ScheduleStatus(const ScheduleFile& schedule, const C
     size_t n = 0;
     for (const RecordBatch& b : *rows) {
       for (size_t r = 0; r < b.num_rows(); ++r, ++n) {
-        absl::StrAppend(&out, absl::StrFormat("  %-27s attempt %s  date %-10s  %-17s exit %-4s finished %s\n",
-                                              b.column(0).values[r].ToString(),
-                                              b.column(1).values[r].ToString(),
-                                              b.column(2).values[r].ToString(),
-                                              b.column(3).values[r].ToString(),
-                                              b.column(4).values[r].ToString(),
-                                              b.column(5).values[r].ToString()));
+        absl::StrAppend(
+            &out,
+            absl::StrFormat("  %-27s attempt %s  date %-10s  %-17s exit %-4s finished %s\n",
+                            b.column(0).values[r].ToString(), b.column(1).values[r].ToString(),
+                            b.column(2).values[r].ToString(), b.column(3).values[r].ToString(),
+                            b.column(4).values[r].ToString(), b.column(5).values[r].ToString()));
       }
     }
     if (n == 0) absl::StrAppend(&out, "  no runs yet\n");

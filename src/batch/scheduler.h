@@ -24,15 +24,15 @@ enum class DateRule { kScheduled, kPreviousDay, kPreviousMonth };
 struct ScheduledJob {
   std::string name;
   CronSchedule cron;
-  std::string config;             // score job config (absolute path)
+  std::string config;  // score job config (absolute path)
   DateRule date = DateRule::kScheduled;
-  int retries = 2;                // extra attempts after a retryable failure (exit 1)
+  int retries = 2;                             // extra attempts after a retryable failure (exit 1)
   absl::Duration backoff = absl::Seconds(30);  // before the first retry; doubles each time
   std::vector<std::string> extra_args;         // appended to the score command line
 };
 
 struct ScheduleFile {
-  std::string history;            // SQLite file of the run history (absolute path)
+  std::string history;  // SQLite file of the run history (absolute path)
   std::vector<ScheduledJob> jobs;
 };
 
@@ -54,8 +54,8 @@ class Clock {
 };
 
 struct SchedulerOptions {
-  std::string ferry_binary;        // the ferry executable to run
-  int64_t max_runs = 0;            // stop after this many finished runs (0 = never)
+  std::string ferry_binary;  // the ferry executable to run
+  int64_t max_runs = 0;      // stop after this many finished runs (0 = never)
   const std::atomic<bool>* stop = nullptr;
 };
 

@@ -39,8 +39,8 @@ absl::StatusOr<std::shared_ptr<const bundle::Bundle>> LoadBundle(const ScoreJobC
   if (!config.bundle.empty()) {
     absl::StatusOr<std::shared_ptr<const bundle::Bundle>> b = bundle::Bundle::Load(config.bundle);
     if (!b.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("bundle ", config.bundle,
-                                                     " does not load:\n", b.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("bundle ", config.bundle, " does not load:\n", b.status().message()));
     }
     return b;
   }
@@ -51,17 +51,16 @@ absl::StatusOr<std::shared_ptr<const bundle::Bundle>> LoadBundle(const ScoreJobC
   const registry::ServedModel* model = snapshot->FindModel(config.model_name);
   if (!model) {
     return absl::InvalidArgumentError(absl::StrCat("model repository ", config.repository,
-                                                   " has no loadable model '",
-                                                   config.model_name, "'"));
+                                                   " has no loadable model '", config.model_name,
+                                                   "'"));
   }
   if (config.model_alias.empty()) return model->Latest().bundle;
   std::string version = config.model_alias;
   if (auto it = model->aliases.find(version); it != model->aliases.end()) version = it->second;
   const registry::ServedVersion* served = model->FindVersion(version);
   if (!served) {
-    return absl::InvalidArgumentError(absl::StrCat("model '", config.model_name,
-                                                   "' has no alias or version '",
-                                                   config.model_alias, "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model '", config.model_name, "' has no alias or version '", config.model_alias, "'"));
   }
   return served->bundle;
 }
@@ -82,7 +81,8 @@ std::string DefaultRejectsPath(const ScoreJobConfig& config, const ScoreRunOptio
         .string();
   }
   return (fs::path(config.dir) / "rejects" /
-          absl::StrCat(config.name, "-", absl::FormatCivilTime(options.period.date), suffix, ".jsonl"))
+          absl::StrCat(config.name, "-", absl::FormatCivilTime(options.period.date), suffix,
+                       ".jsonl"))
       .string();
 }
 
@@ -94,7 +94,8 @@ void Fail(RunSummary* summary, const absl::Status& status, const std::atomic<boo
 
 bool OverThreshold(const RejectsConfig& r, int64_t rejected, int64_t read) {
   if (r.max_rows && rejected > *r.max_rows) return true;
-  if (r.max_fraction && read > 0 && static_cast<double>(rejected) / read > *r.max_fraction) return true;
+  if (r.max_fraction && read > 0 && static_cast<double>(rejected) / read > *r.max_fraction)
+    return true;
   return false;
 }
 
@@ -136,6 +137,10 @@ RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& opti
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return summary;
   };
+  auto fail = [&](const absl::Status& status) -> RunSummary {
+    Fail(&summary, status, nullptr);
+    return finish();
+  };
   const TemplateContext context = ContextFor(config, options);
 
   // Input.
@@ -144,7 +149,7 @@ RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& opti
     std::vector<std::string> patterns;
     for (const std::string& p : config.input.paths) {
       absl::StatusOr<std::string> expanded = ExpandTemplate(p, context, "input.paths");
-      if (!expanded.ok()) return Fail(&summary, expanded.status(), nullptr), finish();
+      if (!expanded.ok()) return fail(expanded.status());
       patterns.push_back(*expanded);
     }
     absl::StatusOr<std::vector<std::string>> files = ExpandPatterns(patterns);
@@ -160,47 +165,47 @@ RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& opti
       Fail(&summary, absl::UnavailableError(files.status().message()), nullptr);
       return finish();
     }
-    if (!files.ok()) return Fail(&summary, files.status(), nullptr), finish();
+    if (!files.ok()) return fail(files.status());
     summary.inputs = *files;
     absl::StatusOr<std::unique_ptr<InputSource>> opened =
         OpenFileSource(*files, config.input.format, config.input.chunk_rows);
-    if (!opened.ok()) return Fail(&summary, opened.status(), nullptr), finish();
+    if (!opened.ok()) return fail(opened.status());
     source = std::move(*opened);
   } else {
     absl::StatusOr<std::unique_ptr<InputSource>> opened =
         OpenSqlSource(config.input, options.period);
-    if (!opened.ok()) return Fail(&summary, opened.status(), nullptr), finish();
+    if (!opened.ok()) return fail(opened.status());
     source = std::move(*opened);
     summary.inputs = source->sources();
   }
 
   // Model and output layout.
   absl::StatusOr<std::shared_ptr<const bundle::Bundle>> bundle = LoadBundle(config);
-  if (!bundle.ok()) return Fail(&summary, bundle.status(), nullptr), finish();
+  if (!bundle.ok()) return fail(bundle.status());
   absl::StatusOr<OutputLayout> layout = OutputLayout::Make(config.columns, **bundle);
-  if (!layout.ok()) return Fail(&summary, layout.status(), nullptr), finish();
+  if (!layout.ok()) return fail(layout.status());
 
   // Output sink and reject file (both discarded unless the run completes).
   absl::StatusOr<std::string> target = OutputTarget(config, options);
-  if (!target.ok()) return Fail(&summary, target.status(), nullptr), finish();
+  if (!target.ok()) return fail(target.status());
   absl::StatusOr<std::unique_ptr<OutputSink>> sink;
   if (config.output.table_url.empty()) {
-    std::string file_name = config.output.file_name.empty()
-                                ? DefaultFileName(config, options)
-                                : config.output.file_name;
+    std::string file_name = config.output.file_name.empty() ? DefaultFileName(config, options)
+                                                            : config.output.file_name;
     absl::StatusOr<std::string> name = ExpandTemplate(file_name, context, "output.file_name");
-    if (!name.ok()) return Fail(&summary, name.status(), nullptr), finish();
+    if (!name.ok()) return fail(name.status());
     sink = OpenFileSink(*target, *name, config.output, layout->columns(), options.shard,
                         options.num_shards);
   } else {
     sink = OpenTableSink(config.output, layout->columns(), options.period);
   }
-  if (!sink.ok()) return Fail(&summary, sink.status(), nullptr), finish();
+  if (!sink.ok()) return fail(sink.status());
   std::string rejects_path = config.rejects.path.empty()
                                  ? DefaultRejectsPath(config, options, *target)
                                  : config.rejects.path;
-  absl::StatusOr<std::string> expanded_rejects = ExpandTemplate(rejects_path, context, "rejects.path");
-  if (!expanded_rejects.ok()) return Fail(&summary, expanded_rejects.status(), nullptr), finish();
+  absl::StatusOr<std::string> expanded_rejects =
+      ExpandTemplate(rejects_path, context, "rejects.path");
+  if (!expanded_rejects.ok()) return fail(expanded_rejects.status());
   rejects_path = *expanded_rejects;
   const std::string rejects_temp = absl::StrCat(rejects_path, ".ferry-tmp-", getpid());
   std::unique_ptr<SyncedFile> rejects;
@@ -225,7 +230,9 @@ RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& opti
         }
         return (*sink)->Write(rows.rows);
       },
-      [&](const PipelineCounts& c) { bar.Update(c.rows_written + c.rows_rejected, source->Progress()); },
+      [&](const PipelineCounts& c) {
+        bar.Update(c.rows_written + c.rows_rejected, source->Progress());
+      },
       &counts);
   bar.Finish();
   summary.rows_read = counts.rows_read;
@@ -247,7 +254,7 @@ RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& opti
     if (s.ok()) s = MoveFileAtomically(rejects_temp, rejects_path);
     if (!s.ok()) {
       drop_rejects();
-      return Fail(&summary, s, nullptr), finish();
+      return fail(s);
     }
     summary.rejects_path = rejects_path;
   }
@@ -256,11 +263,12 @@ RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& opti
     summary.exit_code = kExitTooManyRejects;
     summary.error = absl::StrCat(counts.rows_rejected, " of ", counts.rows_read,
                                  " rows were rejected, above the threshold; nothing was "
-                                 "published (see ", rejects_path, ")");
+                                 "published (see ",
+                                 rejects_path, ")");
     return finish();
   }
   absl::StatusOr<std::vector<std::string>> published = (*sink)->Commit();
-  if (!published.ok()) return Fail(&summary, published.status(), nullptr), finish();
+  if (!published.ok()) return fail(published.status());
   if (!rejects) {
     std::error_code ec;
     fs::remove(rejects_path, ec);  // a re-run without rejects clears the previous run's
@@ -270,8 +278,9 @@ RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& opti
   if (over) {
     summary.status = "too_many_rejects";
     summary.exit_code = kExitTooManyRejects;
-    summary.error = absl::StrCat(counts.rows_rejected, " of ", counts.rows_read,
-                                 " rows were rejected, above the threshold (see ", rejects_path, ")");
+    summary.error =
+        absl::StrCat(counts.rows_rejected, " of ", counts.rows_read,
+                     " rows were rejected, above the threshold (see ", rejects_path, ")");
   }
   return finish();
 }

@@ -21,24 +21,24 @@ struct ScoreRunOptions {
   RunPeriod period;
   int shard = 0;
   int num_shards = 1;
-  int threads = 0;                       // overrides the config when > 0
-  bool progress = false;                 // draw a progress bar on stderr
+  int threads = 0;        // overrides the config when > 0
+  bool progress = false;  // draw a progress bar on stderr
   const std::atomic<bool>* stop = nullptr;
 };
 
 struct RunSummary {
   std::string job;
-  std::string date;                    // the run date, YYYY-MM-DD
-  std::string status = "ok";           // ok, nothing_to_do, too_many_rejects, failed, interrupted
+  std::string date;           // the run date, YYYY-MM-DD
+  std::string status = "ok";  // ok, nothing_to_do, too_many_rejects, failed, interrupted
   int exit_code = 0;
-  std::string error;                   // why it failed, when it did
+  std::string error;  // why it failed, when it did
   int64_t rows_read = 0, rows_scored = 0, rows_rejected = 0, rows_written = 0;
   double seconds = 0;
   std::vector<std::string> inputs;
-  std::vector<std::string> outputs;    // published files or partition directories, or tables
-  std::string rejects_path;            // when rows were rejected
+  std::vector<std::string> outputs;  // published files or partition directories, or tables
+  std::string rejects_path;          // when rows were rejected
 
-  std::string ToJson() const;          // one line
+  std::string ToJson() const;  // one line
 };
 
 // The partition (directory or table scope) a run of `config` for `options` writes, expanded.

@@ -34,7 +34,8 @@ std::string BindParameters(const std::string& sql, const RunPeriod& period,
       continue;
     }
     size_t j = i + 1;
-    while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
+    while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_'))
+      ++j;
     std::string name = sql.substr(i + 1, j - i - 1);
     const std::string* value = nullptr;
     for (const auto& [k, v] : known) {
@@ -93,8 +94,8 @@ class SqlSource : public InputSource {
     cv_.wait(lock, [&] { return !queue_.empty() || done_; });
     if (queue_.empty()) {
       if (!status_.ok()) {
-        return absl::Status(status_.code(), absl::StrCat("input query on ", sources_[0], ": ",
-                                                         status_.message()));
+        return absl::Status(status_.code(),
+                            absl::StrCat("input query on ", sources_[0], ": ", status_.message()));
       }
       return false;
     }
@@ -130,7 +131,9 @@ class SqlSource : public InputSource {
 class TableSink : public OutputSink {
  public:
   TableSink(std::unique_ptr<store::Database> db, OutputConfig config, std::string run_date)
-      : db_(std::move(db)), writer_(db_.get()), config_(std::move(config)),
+      : db_(std::move(db)),
+        writer_(db_.get()),
+        config_(std::move(config)),
         run_date_(std::move(run_date)) {}
 
   ~TableSink() override {
@@ -144,10 +147,10 @@ class TableSink : public OutputSink {
     absl::StatusOr<std::vector<std::string>> columns = db_->TableColumns(config_.table);
     if (!columns.ok()) return columns.status();
     if (columns->empty()) return absl::OkStatus();
-    return db_->Execute(absl::StrCat("DELETE FROM ", store::QuoteIdentifier(config_.table),
-                                     " WHERE ", store::QuoteIdentifier(config_.partition_column),
-                                     " = $1"),
-                        {Value::String(run_date_)});
+    return db_->Execute(
+        absl::StrCat("DELETE FROM ", store::QuoteIdentifier(config_.table), " WHERE ",
+                     store::QuoteIdentifier(config_.partition_column), " = $1"),
+        {Value::String(run_date_)});
   }
 
   absl::Status Write(const RecordBatch& rows) override {
@@ -161,9 +164,9 @@ class TableSink : public OutputSink {
     }
     for (const std::string& k : config_.key) {
       if (rows.FindColumn(k) < 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "output.table.key: the output rows have no column '", k,
-            "' (add it to columns.passthrough, or use the row id column)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("output.table.key: the output rows have no column '", k,
+                         "' (add it to columns.passthrough, or use the row id column)"));
       }
     }
     written_ = true;
@@ -206,8 +209,8 @@ absl::StatusOr<std::unique_ptr<OutputSink>> OpenTableSink(const OutputConfig& co
                                                           const RunPeriod& period) {
   absl::StatusOr<std::unique_ptr<store::Database>> db = store::OpenDatabase(config.table_url);
   if (!db.ok()) return db.status();
-  auto sink = std::make_unique<TableSink>(std::move(*db), config,
-                                          absl::FormatCivilTime(period.date));
+  auto sink =
+      std::make_unique<TableSink>(std::move(*db), config, absl::FormatCivilTime(period.date));
   if (absl::Status s = sink->Start(); !s.ok()) return s;
   return sink;
 }

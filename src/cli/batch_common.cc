@@ -39,7 +39,8 @@ absl::StatusOr<batch::RunPeriod> ResolvePeriod(const batch::ScoreJobConfig& conf
   absl::CivilDay day = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
   if (!date.empty()) {
     absl::StatusOr<absl::CivilDay> parsed = batch::ParseDay(date);
-    if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat("--date: ", parsed.status().message()));
+    if (!parsed.ok())
+      return absl::InvalidArgumentError(absl::StrCat("--date: ", parsed.status().message()));
     day = *parsed;
   }
   return batch::PeriodOf(day, config.period);

@@ -43,7 +43,8 @@ CommandRun ConfigureScheduleCommand(CLI::App& app) {
   app.add_option("--clock-start", o->clock_start,
                  "Start the scheduler's clock at this UTC time (YYYY-MM-DD HH:MM[:SS]).");
   app.add_option("--clock-speed", o->clock_speed,
-                 "Run the clock this many times faster than real time.")->capture_default_str();
+                 "Run the clock this many times faster than real time.")
+      ->capture_default_str();
   app.footer(
       "Runs each job's `ferry score --config CONFIG --date D` when its cron expression fires.\n"
       "Exit status: 0 when stopped normally; 2 for a bad jobs file; 1 when the run history\n"

@@ -31,7 +31,8 @@ CommandRun ConfigureScoreCommand(CLI::App& app) {
   app.add_option("--interval-start", o->interval_start, "Interval start (YYYY-MM-DD[ HH:MM:SS]).");
   app.add_option("--interval-end", o->interval_end, "Interval end, exclusive.");
   app.add_option("--shard", o->shard, "Score only shard I of N (I/N, 0-based), e.g. 2/8.");
-  app.add_option("--threads", o->threads, "Scorer threads (default: the config's, else all cores).");
+  app.add_option("--threads", o->threads,
+                 "Scorer threads (default: the config's, else all cores).");
   app.add_flag("--no-progress", o->no_progress, "Never draw the progress bar.");
   app.footer(std::string(kBatchExitStatusHelp));
   return [o] {

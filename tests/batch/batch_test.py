@@ -207,6 +207,26 @@ class RideDurationTest(unittest.TestCase):
         self.assertEqual([p for p in os.listdir(self.tmp + "/out/taxi_type=green/year=2021")
                           if p.startswith(".")], [])
 
+    def test_model_from_repository_by_alias_or_latest(self):
+        repo = os.path.join(self.tmp, "repo", "ride_duration")
+        for version in ("1", "2"):
+            os.makedirs(os.path.join(repo, version))
+            os.link(os.path.join(RIDES, "bundle", "model.joblib"),
+                    os.path.join(repo, version, "model.joblib"))
+            write_config(os.path.join(repo, version, "ferry.yaml"),
+                         read_text(os.path.join(RIDES, "bundle", "ferry.yaml")).replace(
+                             'version: "1"', f'version: "{version}"'))
+        write_config(os.path.join(repo, "config.yaml"), "version_policy: all\n")
+        write_config(os.path.join(repo, "aliases.yaml"), 'production: "1"\n')
+        for alias, expected in (("production", "1"), (None, "2")):
+            model = f"model: {{repository: repo, name: ride_duration{', alias: ' + alias if alias else ''}}}"
+            job = write_config(os.path.join(self.tmp, "job.yaml"), read_text(
+                ride_job(self.tmp, "csv")).replace(f"bundle: {RIDES}/bundle", model))
+            code, summary, err = self.score(job, "2021-03-01")
+            self.assertEqual(code, 0, err)
+            out = pd.read_csv(summary["outputs"][0], dtype={"model_version": str})
+            self.assertEqual(set(out.model_version), {expected})
+
     def test_backfill_six_months_skips_published_and_force_reruns(self):
         job = ride_job(self.tmp, "jsonl")
         code, out, err = ferry("backfill", "--config", job, "--from", "2021-01-01", "--to",
