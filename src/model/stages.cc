@@ -15,7 +15,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // A column between stages: numbers, or Values (strings, mixed) borrowed from the input or owned.
 struct FrameColumn {
-  std::string name;
+  std::string_view name;  // for messages; points into the IR, the input batch or a plan
   bool numeric = false;
   std::vector<double> numbers;
   const std::vector<Value>* values = nullptr;
@@ -53,7 +53,7 @@ void MakeNumeric(FrameColumn& c, Errors& errors) {
   for (size_t r = 0; r < vals.size(); ++r) {
     if (!CellToDouble(vals[r], &c.numbers[r])) {
       if (errors[r].empty()) {
-        errors[r] = absl::StrCat("column '", c.name, "': ", Quote(vals[r]),
+        errors[r] = absl::StrCat("column '", std::string(c.name), "': ", Quote(vals[r]),
                                  " is not a number");
       }
       c.numbers[r] = 0;
@@ -64,9 +64,9 @@ void MakeNumeric(FrameColumn& c, Errors& errors) {
   c.owned.reset();
 }
 
-FrameColumn NumericColumn(std::string name, size_t rows, double fill = 0) {
+FrameColumn NumericColumn(std::string_view name, size_t rows, double fill = 0) {
   FrameColumn c;
-  c.name = std::move(name);
+  c.name = name;
   c.numeric = true;
   c.numbers.assign(rows, fill);
   return c;
@@ -112,6 +112,7 @@ struct StagePlan {
   int32_t in_width = 0;
   int32_t out_width = 0;
   std::vector<CategoryIndex> categories;                   // OneHotEncoder
+  std::vector<std::vector<std::string>> category_names;    // OneHotEncoder output names
   absl::flat_hash_map<std::string, int32_t> vocabulary;    // DictVectorizer
   std::vector<std::vector<std::unique_ptr<StagePlan>>> branches;  // ColumnTransformer
   std::vector<uint8_t> keep;                               // SimpleImputer
@@ -160,10 +161,12 @@ absl::StatusOr<std::unique_ptr<StagePlan>> Plan(const Stage& stage, int32_t in_w
       return absl::InvalidArgumentError("OneHotEncoder: drop index per column missing");
     }
     p->categories.resize(in_width);
+    p->category_names.resize(in_width);
     for (int32_t j = 0; j < in_width; ++j) {
       CategoryIndex& index = p->categories[j];
       const auto& cats = ohe->categories[j];
       for (size_t i = 0; i < cats.size(); ++i) {
+        p->category_names[j].push_back(absl::StrCat("category ", cats[i].ToString()));
         const Value& c = cats[i];
         int32_t id = static_cast<int32_t>(i);
         if (c.is_null() || (c.kind() == Value::Kind::kFloat && std::isnan(c.as_float()))) {
@@ -233,7 +236,7 @@ void StagePlan::Apply(Frame& frame, Errors& errors, size_t rows) const {
       size_t first = out.size();
       for (size_t i = 0; i < cats.size(); ++i) {
         if (static_cast<int32_t>(i) == drop) continue;
-        out.push_back(NumericColumn(absl::StrCat(in.name, "_", cats[i].ToString()), rows));
+        out.push_back(NumericColumn(category_names[j][i], rows));
       }
       for (size_t r = 0; r < rows; ++r) {
         Value cell = in.numeric ? (std::isnan(in.numbers[r]) ? Value::Null()
@@ -242,7 +245,8 @@ void StagePlan::Apply(Frame& frame, Errors& errors, size_t rows) const {
         int32_t id = categories[j].Find(cell);
         if (id < 0) {
           if (!ohe->ignore_unknown && errors[r].empty()) {
-            errors[r] = absl::StrCat("column '", in.name, "': unknown category ", Quote(cell),
+            errors[r] = absl::StrCat("column '", std::string(in.name), "': unknown category ",
+                                     Quote(cell),
                                      " (the encoder was fitted with handle_unknown='error')");
           }
           continue;
@@ -338,7 +342,33 @@ absl::StatusOr<std::unique_ptr<CompiledStages>> CompiledStages::Compile(const Mo
     return absl::InvalidArgumentError("a model with dict input must start with a DictVectorizer");
   }
   cs->num_features_ = width;
+  for (int32_t j = 0; j < ir.num_inputs; ++j) {
+    cs->positional_names_.push_back(absl::StrCat("column ", j + 1));
+  }
   return cs;
+}
+
+void CompiledStages::DictVectorize(const RecordBatch& input, std::vector<double>* x) const {
+  const StagePlan& dv_plan = *plans_[0];
+  const auto& dv = std::get<DictVectorizerStage>(dv_plan.stage->op);
+  const size_t rows = input.num_rows();
+  const size_t width = static_cast<size_t>(dv_plan.out_width);
+  x->assign(rows * width, 0.0);
+  std::string key;
+  for (const Column& col : input.columns()) {
+    auto numeric = dv_plan.vocabulary.find(col.name);
+    for (size_t r = 0; r < rows; ++r) {
+      const Value& v = col.values[r];
+      if (v.is_null()) continue;
+      if (v.is_string()) {
+        key.assign(col.name).append(dv.separator).append(v.as_string());
+        auto it = dv_plan.vocabulary.find(key);
+        if (it != dv_plan.vocabulary.end()) (*x)[r * width + it->second] = 1.0;
+      } else if (numeric != dv_plan.vocabulary.end()) {
+        (*x)[r * width + numeric->second] = *v.ToDouble();
+      }
+    }
+  }
 }
 
 void CompiledStages::Transform(const RecordBatch& input, std::vector<double>* x,
@@ -346,6 +376,11 @@ void CompiledStages::Transform(const RecordBatch& input, std::vector<double>* x,
   const size_t rows = input.num_rows();
   Frame frame;
   size_t first_plan = 0;
+  if (ir_->dict_input && plans_.size() == 1) {
+    // DictVectorizer straight into the matrix (Pipeline(DictVectorizer, estimator)).
+    DictVectorize(input, x);
+    return;
+  }
   if (ir_->dict_input) {
     // DictVectorizer: every column of the batch is a key of the record's dict.
     const StagePlan& dv_plan = *plans_[0];
@@ -386,11 +421,12 @@ void CompiledStages::Transform(const RecordBatch& input, std::vector<double>* x,
       FrameColumn c;
       int idx = by_name ? input.FindColumn(ir_->input_names[j])
                         : (size_t(j) < input.num_columns() ? j : -1);
-      c.name = by_name ? ir_->input_names[j]
-                       : (idx >= 0 ? input.column(idx).name : absl::StrCat("column ", j + 1));
+      c.name = by_name ? std::string_view(ir_->input_names[j])
+                       : (idx >= 0 ? std::string_view(input.column(idx).name)
+                                   : std::string_view(positional_names_[j]));
       if (idx < 0) {
         for (auto& e : *errors) {
-          if (e.empty()) e = absl::StrCat("missing column '", c.name, "'");
+          if (e.empty()) e = absl::StrCat("missing column '", std::string(c.name), "'");
         }
         c = NumericColumn(c.name, rows);
       } else {

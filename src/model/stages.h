@@ -32,9 +32,12 @@ class CompiledStages {
 
  private:
   CompiledStages() = default;
+  // Pipeline(DictVectorizer, estimator): records straight into the matrix.
+  void DictVectorize(const RecordBatch& input, std::vector<double>* x) const;
   const ModelIR* ir_ = nullptr;  // owned by the Model, outlives this
   std::vector<std::unique_ptr<StagePlan>> plans_;
   int32_t num_features_ = 0;
+  std::vector<std::string> positional_names_;  // "column 1", ... for messages
 };
 
 }  // namespace ferry::model
