@@ -204,6 +204,9 @@ class ParquetRowWriter : public RowWriter {
     }
     parquet::ParquetWriterOptions options;
     options.compression = codec_;
+    // Row groups of 64k rows keep the writer's buffer small (a run's memory stays bounded);
+    // readers still get large enough groups to skip and parallelize.
+    options.row_group_rows = 65536;
     absl::StatusOr<std::unique_ptr<parquet::ParquetWriter>> writer = parquet::ParquetWriter::Create(
         std::make_unique<SyncedSink>(std::move(file_)), std::move(schema), options);
     if (!writer.ok()) return writer.status();

@@ -1,7 +1,7 @@
 // RowWriter: writes output rows (RecordBatches with the same columns, in order) to one file
-// as CSV (header, RFC 4180 quoting, nulls empty), JSONL (one object per row) or Parquet
-// (types fixed by the first batch, see OutputColumnType). Close() flushes and fsyncs, so a
-// closed file can be published by rename. Not thread-safe.
+// as CSV (header, RFC 4180 quoting, nulls empty), JSONL (one object per row) or Parquet (row
+// groups of 64k rows; types fixed by the first batch, see OutputColumn). Close() flushes and
+// fsyncs, so a closed file can be published by rename. Not thread-safe.
 #ifndef FERRY_BATCH_ROW_WRITER_H_
 #define FERRY_BATCH_ROW_WRITER_H_
 
