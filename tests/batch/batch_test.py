@@ -381,6 +381,17 @@ output: {{path: out/, format: csv}}
         self.assertEqual(len(pd.read_csv(
             self.tmp + "/out/taxi_type=green/year=2021/month=03/part-00000.csv")), 2)
 
+    def test_progress_bar_only_on_a_terminal(self):
+        job = ride_job(self.tmp, "csv")
+        code, _, err = ferry("score", "--config", job, "--date", "2021-04-01")
+        self.assertEqual(code, 0)
+        self.assertNotIn("rows/s", err)
+        # `script` gives the run a pseudo-terminal, as an interactive user has.
+        p = subprocess.run(["script", "-qec", f"{FERRY} score --config {job} --date 2021-04-01",
+                            "/dev/null"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertRegex(p.stdout, r"\] +\d+% [0-9.k]+ rows [0-9.k]+ rows/s ETA \d+s")
+
     def test_shards_split_rows_and_publish_together(self):
         job = ride_job(self.tmp, "csv")
         total = 0
@@ -426,8 +437,9 @@ columns:
   row_id: request_id
   passthrough: [FlightDate]
 """)
-        for _ in range(2):  # a re-run upserts the same rows
-            code, out, err = ferry("score", "--config", job, "--date", day)
+        for when in (["--date", day], ["--interval-start", day, "--interval-end",
+                                       str((pd.Timestamp(day) + pd.Timedelta(days=1)).date())]):
+            code, out, err = ferry("score", "--config", job, *when)  # a re-run upserts
             self.assertEqual(code, 0, err)
         todays = req[req.FlightDate == day].reset_index(drop=True)
         con = sqlite3.connect(db)
