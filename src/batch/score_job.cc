@@ -196,6 +196,10 @@ RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& opti
     if (!name.ok()) return fail(name.status());
     sink = OpenFileSink(*target, *name, config.output, layout->columns(), options.shard,
                         options.num_shards);
+  } else if (options.num_shards > 1 && config.output.key.empty()) {
+    return fail(absl::InvalidArgumentError(
+        "sharded runs into a table need output.table.key (without a key each shard would "
+        "replace the whole date partition)"));
   } else {
     sink = OpenTableSink(config.output, layout->columns(), options.period);
   }

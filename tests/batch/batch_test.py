@@ -345,6 +345,12 @@ output: {{path: out/, format: csv}}
         code, _, err = ferry("score", "--config", unknown_var, "--date", "2021-03-01")
         self.assertEqual(code, 2)
         self.assertIn("unknown template variable '{mnth}'", err)
+        table = write_config(os.path.join(self.tmp, "table.yaml"), read_text(job).replace(
+            "output:\n  path: out/taxi_type={taxi_type}/year={year}/month={month}/\n  format: csv",
+            "output:\n  table: {url: 'sqlite:out.db', name: rides}"))
+        code, _, err = ferry("score", "--config", table, "--date", "2021-03-01", "--shard", "1/2")
+        self.assertEqual(code, 2, err)
+        self.assertIn("need output.table.key", err)
         # A Parquet input that is not Parquet: bad input, not worth retrying.
         fake = os.path.join(self.tmp, "rides_2021-03.parquet")
         with open(fake, "w") as f:
