@@ -398,6 +398,18 @@ output: {{path: out/, format: csv}}
         self.assertEqual(p.returncode, 0, p.stdout)
         self.assertRegex(p.stdout, r"\] +\d+% [0-9.k]+ rows [0-9.k]+ rows/s ETA \d+s")
 
+    def test_jsonl_input_keeps_its_row_ids(self):
+        src = os.path.join(RIDES, "requests", "sample.jsonl")
+        data = os.path.join(self.tmp, "requests_2021-03.jsonl")
+        shutil.copy(src, data)
+        job = ride_job(self.tmp, "jsonl", self.tmp + "/requests_{date:%Y-%m}.jsonl")
+        code, out, err = ferry("score", "--config", job, "--date", "2021-03-01")
+        self.assertEqual(code, 0, err)
+        sent = pd.read_json(src, lines=True)
+        got = pd.read_json(json.loads(out)["outputs"][0], lines=True)
+        self.assertEqual(got.ride_id.tolist(), sent.ride_id.tolist())
+        np.testing.assert_allclose(got.duration, sklearn_durations(sent), rtol=0, atol=1e-9)
+
     def test_shards_split_rows_and_publish_together(self):
         job = ride_job(self.tmp, "csv")
         total = 0
