@@ -266,7 +266,30 @@ TEST_F(BundleTest, ValidateReportsEverySpecProblemWithItsLine) {
   EXPECT_NE(p.find("error: lookups.distances.on_missing: 'maybe' is not one of error, default, null"), std::string::npos) << p;
   EXPECT_NE(p.find("ferry.yaml:22:14: error: features.DayOfWeek: 'day_of_week(Carrier)': column 13: day_of_week needs a date or timestamp, got string (Carrier)"), std::string::npos) << p;
   p = Problems((*dir_ / "no_such_bundle").string());
-  EXPECT_NE(p.find("cannot read"), std::string::npos) << p;
+  EXPECT_NE(p.find("a bundle directory? it needs a ferry.yaml"), std::string::npos) << p;
+}
+
+TEST_F(BundleTest, SpecThatIsNotAReadableFileIsOneClearProblem) {
+  fs::path b = *dir_ / "yaml_is_a_dir";
+  fs::create_directories(b / "ferry.yaml");
+  std::vector<Problem> problems;
+  ParseSpec(b.string(), &problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("is not a regular file"), std::string::npos) << problems[0].ToString();
+}
+
+TEST(SpecText, SyntaxErrorsAndNonMappingsGiveALineAndNoCrash) {
+  std::vector<Problem> problems;
+  ParseSpecText("/b", "name: x\nmodel: [unclosed\n", &problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_GT(problems[0].line, 0) << problems[0].ToString();
+  EXPECT_NE(problems[0].message.find("not valid YAML: "), std::string::npos) << problems[0].ToString();
+  for (const char* text : {"", "- a\n- b\n", "just text", "\xff\xfe\x00\x01", "inputs: 3\nfeatures: [1]\n",
+                           "inputs: {x: {type: [float]}}\nfeatures: {f: {g: 1}}\noutputs: 7\n"}) {
+    problems.clear();
+    BundleSpec spec = ParseSpecText("/b", text, &problems);
+    EXPECT_TRUE(spec.features.empty()) << text;
+  }
 }
 
 // The example bundles under examples/ (when their models were generated) must validate.

@@ -4,6 +4,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -96,7 +99,7 @@ class SpecParser {
       in.name = it->first.Scalar();
       in.line = it->first.Mark().line + 1;
       std::string where = absl::StrCat("inputs.", in.name);
-      const YAML::Node& body = it->second;
+      const YAML::Node body = it->second;  // a copy: it->second lives in a temporary proxy
       std::string type_name;
       YAML::Node type_node;  // reset(), never operator=, which would overwrite the shared node
       type_node.reset(body);
@@ -165,7 +168,7 @@ class SpecParser {
       e.spec.name = it->first.Scalar();
       e.line = it->first.Mark().line + 1;
       std::string where = absl::StrCat("lookups.", e.spec.name);
-      const YAML::Node& b = it->second;
+      const YAML::Node b = it->second;  // a copy: it->second lives in a temporary proxy
       if (!CheckMap(b, where, {"file", "table", "query", "key", "on_missing", "default", "description"})) continue;
       if (!b["file"]) {
         Error(b, where + ": missing 'file' (a .csv, .jsonl or .sqlite file in the bundle)");
@@ -293,20 +296,55 @@ class SpecParser {
 
 }  // namespace
 
-BundleSpec ParseSpec(const std::string& dir, std::vector<Problem>* problems) {
+BundleSpec ParseSpecText(const std::string& dir, std::string_view text,
+                         std::vector<Problem>* problems) {
   BundleSpec spec;
   spec.dir = dir;
   spec.spec_file = absl::StrCat(dir, "/ferry.yaml");
   SpecParser parser("ferry.yaml", problems);
   try {
-    YAML::Node root = YAML::LoadFile(spec.spec_file);
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(text));
+    } catch (const YAML::Exception& e) {
+      problems->push_back({"ferry.yaml", e.mark.line + 1, e.mark.column + 1,
+                           absl::StrCat("not valid YAML: ", e.msg,
+                                        " (check the brackets, quotes and indentation here)"),
+                           false});
+      return spec;
+    }
     parser.Top(root, &spec);
-  } catch (const YAML::BadFile&) {
-    problems->push_back({"ferry.yaml", 0, 0, absl::StrCat("cannot read ", spec.spec_file, " (is ", dir, " a bundle directory?)"), false});
   } catch (const YAML::Exception& e) {
     problems->push_back({"ferry.yaml", e.mark.line + 1, e.mark.column + 1, e.msg, false});
   }
   return spec;
+}
+
+BundleSpec ParseSpec(const std::string& dir, std::vector<Problem>* problems) {
+  const std::string spec_file = absl::StrCat(dir, "/ferry.yaml");
+  std::string why;
+  std::error_code ec;
+  if (!std::filesystem::exists(spec_file, ec)) {
+    why = absl::StrCat("no ", spec_file, " (is ", dir, " a bundle directory? it needs a ferry.yaml; see docs/bundle.md)");
+  } else if (!std::filesystem::is_regular_file(spec_file, ec)) {
+    why = absl::StrCat(spec_file, " is not a regular file (a bundle's ferry.yaml must be a file)");
+  }
+  std::string text;
+  if (why.empty()) {
+    std::ifstream in(spec_file, std::ios::binary);
+    if (in) text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!in.is_open() || in.bad()) {
+      why = absl::StrCat("cannot read ", spec_file, " (check its permissions)");
+    }
+  }
+  if (!why.empty()) {
+    BundleSpec spec;
+    spec.dir = dir;
+    spec.spec_file = spec_file;
+    problems->push_back({"ferry.yaml", 0, 0, why, false});
+    return spec;
+  }
+  return ParseSpecText(dir, text, problems);
 }
 
 }  // namespace ferry::bundle

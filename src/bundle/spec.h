@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -77,6 +78,9 @@ struct BundleSpec {
 // Reads dir/ferry.yaml. Appends every problem found to `problems` (unknown keys, wrong types,
 // missing required keys, duplicate names), each with its line and column.
 BundleSpec ParseSpec(const std::string& dir, std::vector<Problem>* problems);
+// The same for ferry.yaml's text, already read; `dir` only resolves the model and lookup paths.
+BundleSpec ParseSpecText(const std::string& dir, std::string_view text,
+                         std::vector<Problem>* problems);
 
 // A YAML-like scalar as a typed Value: 12 -> Int, 1.5 -> Float, true -> Bool, null/~ -> null,
 // anything else (or any quoted scalar) -> String.
