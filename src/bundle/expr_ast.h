@@ -8,6 +8,7 @@
 //   primary    := NUMBER | STRING | true | false | null | inf | IDENT | `any name`
 //               | IDENT "(" [expr {"," expr}] ")" | "(" expr ")" | "[" [expr {"," expr}] "]"
 // Strings use double or single quotes with backslash escapes. Parsing happens once, at load.
+// Trees nest at most kMaxExpressionDepth levels.
 #ifndef FERRY_BUNDLE_EXPR_AST_H_
 #define FERRY_BUNDLE_EXPR_AST_H_
 
@@ -28,7 +29,12 @@ struct Ast {
   Value literal;      // kLiteral
   std::string name;   // kField: field; kCall: function; kBinary: operator; kMember: column
   std::vector<std::unique_ptr<Ast>> args;  // operands, call arguments, list items, member base
+  int height = 1;     // levels of nodes from this one down to its deepest leaf
 };
+
+// How deep an expression may nest (parentheses, calls, operators in a chain); compiling and
+// evaluating recurse over the tree, so the parser refuses deeper ones with an error.
+inline constexpr int kMaxExpressionDepth = 200;
 
 // Parses one expression. Errors read "column 12: expected ')' after the arguments of concat".
 absl::StatusOr<std::unique_ptr<Ast>> ParseExpression(std::string_view text);

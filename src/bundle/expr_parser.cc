@@ -1,4 +1,5 @@
 // Recursive-descent parser for feature expressions (grammar in expr_ast.h).
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <limits>
@@ -31,6 +32,29 @@ class Parser {
 
  private:
   using Result = absl::StatusOr<std::unique_ptr<Ast>>;
+
+  // Counts the parser's recursion (nested parentheses, calls, lists, unary minus) while alive.
+  class DepthGuard {
+   public:
+    explicit DepthGuard(int* depth) : depth_(depth) { ++*depth_; }
+    ~DepthGuard() { --*depth_; }
+    bool too_deep() const { return *depth_ > kMaxExpressionDepth; }
+
+   private:
+    int* depth_;
+  };
+
+  absl::Status TooDeep() const {
+    return Error(absl::StrCat("the expression nests more than ", kMaxExpressionDepth,
+                              " levels deep; split it into several features"));
+  }
+
+  // Sets n's height from its operands; an error when the tree is too deep to evaluate.
+  absl::Status Seal(Ast* n) const {
+    n->height = 1;
+    for (const auto& a : n->args) n->height = std::max(n->height, a->height + 1);
+    return n->height > kMaxExpressionDepth ? TooDeep() : absl::OkStatus();
+  }
 
   absl::Status Error(const std::string& what) const {
     return absl::InvalidArgumentError(absl::StrCat("column ", tok_.column, ": ", what));
@@ -149,6 +173,8 @@ class Parser {
   }
 
   Result Expr() {
+    DepthGuard guard(&depth_);
+    if (guard.too_deep()) return TooDeep();
     auto left = Additive();
     if (!left.ok()) return left;
     for (std::string_view op : {"==", "!=", "<", "<=", ">", ">="}) {
@@ -160,6 +186,7 @@ class Parser {
       if (!right.ok()) return right;
       n->args.push_back(std::move(*left));
       n->args.push_back(std::move(*right));
+      if (auto s = Seal(n.get()); !s.ok()) return s;
       return n;
     }
     return left;
@@ -179,6 +206,7 @@ class Parser {
       if (!right.ok()) return right;
       n->args.push_back(std::move(*left));
       n->args.push_back(std::move(*right));
+      if (auto s = Seal(n.get()); !s.ok()) return s;
       left = std::move(n);
     }
     return left;
@@ -186,11 +214,14 @@ class Parser {
 
   Result Unary() {
     if (IsSymbol("-")) {
+      DepthGuard guard(&depth_);
+      if (guard.too_deep()) return TooDeep();
       auto n = Node(Ast::Kind::kNegate, tok_.column);
       if (auto s = Advance(); !s.ok()) return s;
       auto operand = Unary();
       if (!operand.ok()) return operand;
       n->args.push_back(std::move(*operand));
+      if (auto s = Seal(n.get()); !s.ok()) return s;
       return n;
     }
     auto base = Primary();
@@ -203,6 +234,7 @@ class Parser {
       }
       n->name = tok_.text;
       n->args.push_back(std::move(*base));
+      if (auto s = Seal(n.get()); !s.ok()) return s;
       if (auto s = Advance(); !s.ok()) return s;
       base = std::move(n);
     }
@@ -248,6 +280,7 @@ class Parser {
           n->name = name;
           if (auto s = Advance(); !s.ok()) return s;
           if (auto s = Items(")", absl::StrCat("the arguments of ", name), n.get()); !s.ok()) return s;
+          if (auto s = Seal(n.get()); !s.ok()) return s;
           return n;
         }
         auto n = Node(Ast::Kind::kLiteral, column);
@@ -278,6 +311,7 @@ class Parser {
       auto n = Node(Ast::Kind::kList, column);
       if (auto s = Advance(); !s.ok()) return s;
       if (auto s = Items("]", "a list", n.get()); !s.ok()) return s;
+      if (auto s = Seal(n.get()); !s.ok()) return s;
       return n;
     }
     return Error(absl::StrCat("unexpected '", tok_.text, "'"));
@@ -286,6 +320,7 @@ class Parser {
   std::string_view text_;
   size_t pos_ = 0;
   Token tok_;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "bundle/dates.h"
+#include "bundle/expr_ast.h"
 #include "gtest/gtest.h"
 
 namespace ferry::bundle {
@@ -192,6 +193,32 @@ TEST_F(ExprTest, SyntaxErrors) {
   EXPECT_EQ(CompileError("\"abc"), "column 1: unterminated string");
   EXPECT_EQ(CompileError("i # 2"), "column 3: unexpected character '#'");
   EXPECT_EQ(CompileError("concat(s i)"), "column 10: expected ',' or ')' in the arguments of concat");
+}
+
+// Compiling and evaluating recurse over the tree, so nesting is bounded at parse time: deep
+// parentheses, long operator chains and runs of unary minus are errors, not stack overflows.
+TEST_F(ExprTest, NestingDeeperThanTheLimitIsAnError) {
+  const std::string limit = std::to_string(kMaxExpressionDepth);
+  auto repeat = [](std::string_view s, int n) {
+    std::string out;
+    for (int k = 0; k < n; ++k) out += s;
+    return out;
+  };
+  EXPECT_EQ(At(repeat("(", 50) + "i" + repeat(")", 50), 0), "7");
+  EXPECT_EQ(At("i" + repeat(" + 1", 100), 0), "107");
+  EXPECT_EQ(At(repeat("-", 100) + "i", 0), "7");
+  const std::string deep[] = {
+      repeat("(", 100000) + "i" + repeat(")", 100000),
+      "i" + repeat("+1", 50000),
+      repeat("-", 100000) + "i",
+      repeat("abs(", 5000) + "i" + repeat(")", 5000),
+      repeat("[", 5000) + "1" + repeat("]", 5000),
+  };
+  for (const std::string& text : deep) {
+    std::string error = CompileError(text);
+    EXPECT_NE(error.find("nests more than " + limit + " levels deep"), std::string::npos)
+        << text.substr(0, 20) << ": " << error;
+  }
 }
 
 }  // namespace
