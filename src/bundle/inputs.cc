@@ -18,9 +18,27 @@ std::string Number(double d) {
 }
 
 // The caller's value for messages: strings quoted, numbers as they are.
+// A value for an error message: strings quoted, and cut (at a UTF-8 boundary) when long, so
+// that a huge field does not make a huge error line.
 std::string Shown(const Value& v) {
-  return v.is_string() ? absl::StrCat("'", v.as_string(), "'") : v.ToString();
+  if (!v.is_string()) return v.ToString();
+  const std::string& text = v.as_string();
+  constexpr size_t kShownChars = 60;
+  if (text.size() <= kShownChars + 20) return absl::StrCat("'", text, "'");
+  size_t cut = kShownChars;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return absl::StrCat("'", text.substr(0, cut), "...' (", text.size(), " bytes)");
 }
+
+// libstdc++'s default regex matcher recurses once per character (a long field overflows the
+// stack); its polynomial mode matches without that recursion but refuses back-references, so
+// patterns with them keep the default matcher and a bound on the length of what they check.
+#if defined(__GLIBCXX__)
+constexpr auto kLinearRegex = std::regex_constants::__polynomial;
+#else
+constexpr auto kLinearRegex = std::regex_constants::syntax_option_type{};
+#endif
+constexpr size_t kMaxBacktrackingRegexInput = 1000;
 
 std::string Trim(const std::string& s) { return std::string(absl::StripAsciiWhitespace(s)); }
 
@@ -125,7 +143,13 @@ absl::StatusOr<InputParser> InputParser::Make(const std::vector<InputSpec>& inpu
     Rules r;
     if (!in.regex.empty()) {
       try {
-        r.regex = std::regex(in.regex, std::regex::ECMAScript | std::regex::optimize);
+        try {
+          r.regex = std::regex(in.regex, std::regex::ECMAScript | std::regex::optimize | kLinearRegex);
+          r.regex_backtracks = kLinearRegex == std::regex_constants::syntax_option_type{};
+        } catch (const std::regex_error&) {  // a back-reference, or invalid (thrown again below)
+          r.regex = std::regex(in.regex, std::regex::ECMAScript | std::regex::optimize);
+          r.regex_backtracks = true;
+        }
         r.has_regex = true;
       } catch (const std::regex_error& e) {
         return absl::InvalidArgumentError(absl::StrCat("inputs.", in.name, ".regex: '", in.regex, "' is not a valid regular expression: ", e.what()));
@@ -156,8 +180,12 @@ std::string InputParser::ParseCell(const InputSpec& in, const Rules& rules, cons
     if (in.min && x < *in.min) return absl::StrCat(in.name, ": ", Number(x), " is below the minimum ", Number(*in.min));
     if (in.max && x > *in.max) return absl::StrCat(in.name, ": ", Number(x), " is above the maximum ", Number(*in.max));
   }
+  if (rules.has_regex && rules.regex_backtracks && out->strings[row].size() > kMaxBacktrackingRegexInput) {
+    return absl::StrCat(in.name, ": ", Shown(Value::String(out->strings[row])), " is longer than ",
+                        kMaxBacktrackingRegexInput, " bytes, the most its regex (which has a back-reference) checks");
+  }
   if (rules.has_regex && !std::regex_search(out->strings[row], rules.regex)) {
-    return absl::StrCat(in.name, ": '", out->strings[row], "' does not match ", in.regex);
+    return absl::StrCat(in.name, ": ", Shown(Value::String(out->strings[row])), " does not match ", in.regex);
   }
   if (!in.enum_values.empty()) {
     bool found = false;

@@ -32,6 +32,7 @@ class InputParser {
   struct Rules {
     std::regex regex;
     bool has_regex = false;
+    bool regex_backtracks = false;  // the recursive matcher: inputs to it are bounded in length
     ColumnData default_value;   // scalar of the field's type (null when none)
     ColumnData enum_values;     // of the field's type
   };

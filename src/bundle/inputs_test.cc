@@ -128,5 +128,25 @@ TEST(InputsTest, UnknownFieldsIgnoredOrRejected) {
   EXPECT_EQ(e[0], "Extra: unknown field (not declared in inputs, and unknown_fields is reject)");
 }
 
+// A regex with repetition used to recurse once per character and overflow the stack on a long
+// field (a crash of ferry serve from one request); long fields are now checked safely, and
+// error messages show a cut of the value, not all of it.
+TEST(InputsTest, RegexChecksLongFieldsWithoutCrashingAndCutsTheValueShown) {
+  InputSpec letters = Field("Name", Type::kString);
+  letters.regex = "^([a-z]|[0-9])+$";
+  const std::string ok(1000000, 'a');
+  std::string bad = ok + "!";
+  auto e = Errors(letters, {Value::String(ok), Value::String(bad)});
+  EXPECT_EQ(e[0], "");
+  EXPECT_EQ(e[1], "Name: '" + std::string(60, 'a') + "...' (1000001 bytes) does not match ^([a-z]|[0-9])+$");
+  InputSpec repeated = Field("Pair", Type::kString);
+  repeated.regex = "^(a+)-\\1$";
+  e = Errors(repeated, {Value::String("aa-aa"), Value::String("aa-a"), Value::String(std::string(5000, 'a'))});
+  EXPECT_EQ(e[0], "");
+  EXPECT_EQ(e[1], "Pair: 'aa-a' does not match ^(a+)-\\1$");
+  EXPECT_NE(e[2].find("is longer than 1000 bytes, the most its regex (which has a back-reference) checks"),
+            std::string::npos) << e[2];
+}
+
 }  // namespace
 }  // namespace ferry::bundle
