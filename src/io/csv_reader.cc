@@ -25,7 +25,7 @@ int64_t CountLineBreaks(const char* begin, const char* end) {
 }  // namespace
 
 CsvReader::CsvReader(std::unique_ptr<ByteSource> source, const ReaderOptions& options)
-    : buffer_(std::move(source), options.block_size), options_(options) {
+    : buffer_(std::move(source), options.block_size, options.max_record_bytes), options_(options) {
   if (options_.chunk_rows == 0) options_.chunk_rows = 1;
 }
 

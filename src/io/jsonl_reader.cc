@@ -78,7 +78,7 @@ bool ScalarToValue(simdjson::dom::element element, Value* out) {
 }  // namespace
 
 JsonlReader::JsonlReader(std::unique_ptr<ByteSource> source, const ReaderOptions& options)
-    : buffer_(std::move(source), options.block_size),
+    : buffer_(std::move(source), options.block_size, options.max_record_bytes),
       options_(options),
       parser_(std::make_unique<Parser>()) {
   if (options_.chunk_rows == 0) options_.chunk_rows = 1;

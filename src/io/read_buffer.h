@@ -6,6 +6,7 @@
 #define FERRY_IO_READ_BUFFER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -19,7 +20,10 @@ class ReadBuffer {
   static constexpr size_t kPadding = 64;
   static constexpr size_t kDefaultBlock = 1 << 20;
 
-  explicit ReadBuffer(std::unique_ptr<ByteSource> source, size_t block_size = kDefaultBlock);
+  // Refill fails (ResourceExhausted) rather than hold more than `max_live_bytes` unconsumed
+  // bytes, i.e. a record longer than that: input without line ends cannot take all memory.
+  explicit ReadBuffer(std::unique_ptr<ByteSource> source, size_t block_size = kDefaultBlock,
+                      size_t max_live_bytes = SIZE_MAX);
 
   const char* data() const { return storage_.data() + begin_; }
   size_t size() const { return end_ - begin_; }
@@ -36,6 +40,7 @@ class ReadBuffer {
  private:
   std::unique_ptr<ByteSource> source_;
   size_t block_size_;
+  size_t max_live_bytes_;
   std::vector<char> storage_;  // capacity for data plus kPadding
   size_t begin_ = 0;
   size_t end_ = 0;

@@ -38,6 +38,7 @@ struct RecordChunk {
 struct ReaderOptions {
   size_t chunk_rows = 8192;     // records per chunk (at least 1)
   size_t block_size = 1 << 20;  // bytes read from the source at a time
+  size_t max_record_bytes = 64 << 20;  // a longer record (line) fails the read
 };
 
 class RecordReader {

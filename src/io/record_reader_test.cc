@@ -84,3 +84,51 @@ TEST(RecordReaderTest, OpensFilesByExtensionAndReportsMissingOnes) {
 
 }  // namespace
 }  // namespace ferry::io
+
+namespace ferry::io {
+namespace {
+
+TEST(RecordReaderTest, DirectoryAsInputIsOneClearError) {
+  std::string dir = std::filesystem::temp_directory_path().string();
+  auto reader = OpenRecordReader(dir, RecordFormat::kAuto, ReaderOptions());
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(reader.status().message(),
+            "input '" + dir + "' is a directory, not a file; name the file of records to read");
+}
+
+TEST(RecordReaderTest, EmptyAndHeaderOnlyInputsHaveNoRecords) {
+  for (const char* text : {"", "a,b\n", "a,b", "\xEF\xBB\xBF", "\n\n"}) {
+    auto reader = MakeRecordReader(StringByteSource(text), RecordFormat::kAuto, ReaderOptions());
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    RecordChunk chunk;
+    auto more = (*reader)->Next(&chunk);
+    ASSERT_TRUE(more.ok()) << more.status();
+    EXPECT_TRUE(!*more || chunk.batch.num_rows() == 0) << text;
+  }
+}
+
+// Input without line ends (e.g. /dev/zero, a binary file) fails with a clear error once a
+// record passes max_record_bytes, instead of buffering until memory runs out.
+TEST(RecordReaderTest, RecordLongerThanTheLimitFailsTheRead) {
+  ReaderOptions options;
+  options.block_size = 64;
+  options.max_record_bytes = 1000;
+  for (RecordFormat format : {RecordFormat::kCsv, RecordFormat::kJsonl}) {
+    std::string text = format == RecordFormat::kCsv ? "a\n1\n" : "{\"a\": 1}\n";
+    text += std::string(5000, format == RecordFormat::kCsv ? 'x' : ' ') + "\n";
+    auto reader = MakeRecordReader(StringByteSource(text, "big"), format, options);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    RecordChunk chunk;
+    absl::StatusOr<bool> more = true;
+    while (more.ok() && *more) more = (*reader)->Next(&chunk);
+    ASSERT_FALSE(more.ok());
+    EXPECT_EQ(more.status().code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_EQ(more.status().message(),
+              "big: a record is longer than 1000 bytes (no end of line found); check that the "
+              "input is CSV or JSON lines");
+  }
+}
+
+}  // namespace
+}  // namespace ferry::io
