@@ -1,7 +1,11 @@
 #include "model/loaders/load.h"
 
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "model/loaders/pickle/object.h"
@@ -11,13 +15,45 @@
 namespace ferry::model {
 namespace {
 
+// The whole file, or an error that says why it cannot be a model file: missing, a directory,
+// unreadable (with the system's reason) or empty.
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open model file '", path, "'"));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat("cannot read model file '", path, "'"));
-  return std::move(ss).str();
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    std::string message = absl::StrCat("cannot open model file '", path, "': ", std::strerror(err));
+    if (err == ENOENT) return absl::NotFoundError(message);
+    if (err == EACCES) return absl::PermissionDeniedError(message);
+    return absl::UnavailableError(message);
+  }
+  std::string bytes;
+  struct stat info;
+  if (fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+    close(fd);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "model file '", path, "' is a directory; name the model file inside it (or, for a "
+        "bundle directory with a ferry.yaml, pass the directory without --model)"));
+  }
+  if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) bytes.reserve(info.st_size);
+  char buffer[1 << 16];
+  while (true) {
+    ssize_t got = read(fd, buffer, sizeof(buffer));
+    if (got == 0) break;
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      int err = errno;
+      close(fd);
+      return absl::DataLossError(
+          absl::StrCat("cannot read model file '", path, "': ", std::strerror(err)));
+    }
+    bytes.append(buffer, static_cast<size_t>(got));
+  }
+  close(fd);
+  if (bytes.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model file '", path, "' is empty (0 bytes); was it copied or saved completely?"));
+  }
+  return bytes;
 }
 
 // XGBoost writes JSON as '{"learner"...' and UBJSON as '{' then a length marker ('L', 'i',
