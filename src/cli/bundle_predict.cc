@@ -1,5 +1,6 @@
 #include "cli/bundle_predict.h"
 
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -12,6 +13,15 @@ namespace ferry::cli {
 
 int PredictWithBundle(const std::string& dir, const PredictOptions& options) {
   constexpr char kName[] = "predict";
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(dir, ec)) {
+    return ReportCannotRun(kName, absl::StrCat("'", dir, "' is a file, not a bundle directory"),
+                           absl::StrCat("to score with a model file, pass it as --model ", dir));
+  }
+  if (!std::filesystem::exists(dir, ec)) {
+    return ReportCannotRun(kName, absl::StrCat("no bundle directory '", dir, "'"),
+                           "check the path; a bundle is a directory holding ferry.yaml");
+  }
   auto bundle = bundle::Bundle::Load(dir);
   if (!bundle.ok()) {
     return ReportCannotRun(kName, bundle.status().message(),

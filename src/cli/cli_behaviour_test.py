@@ -146,8 +146,73 @@ class CliTest(unittest.TestCase):
                 self.assertIn("hint:", stderr, args)
                 self.assertEqual(stdout, "", args)
 
+    def test_bad_files_give_one_clear_line_a_hint_and_exit_2(self):
+        """Each bad file gives a first line naming the file and what is wrong, then a hint."""
+        empty = self.path("empty.pkl")
+        open(empty, "wb").close()
+        garbage = self.path("garbage.bin")
+        with open(garbage, "wb") as f:
+            f.write(bytes(range(256)) * 8)
+        unreadable = self.path("unreadable.pkl")
+        with open(unreadable, "wb") as f:
+            f.write(b"\x80\x04")
+        os.chmod(unreadable, 0)
+        no_spec = self.path("bundle_without_spec")
+        os.makedirs(no_spec, exist_ok=True)
+        bad_yaml = self.path("bundle_bad_yaml")
+        os.makedirs(bad_yaml, exist_ok=True)
+        with open(os.path.join(bad_yaml, "ferry.yaml"), "w") as f:
+            f.write("name: x\nmodel: [model.joblib\ninputs: {a: {type: float}}\n")
+        cases = [
+            (("predict", "--model", self.tmp.name, "--input", self.csv_path), "is a directory"),
+            (("predict", "--model", empty, "--input", self.csv_path), "is empty (0 bytes)"),
+            (("predict", "--model", garbage, "--input", self.csv_path), garbage),
+            (("predict", "--model", self.linear_path, "--input", self.tmp.name), "is a directory"),
+            (("predict", no_spec, "--input", self.csv_path), "needs a ferry.yaml"),
+            (("predict", bad_yaml, "--input", self.csv_path), "ferry.yaml:"),
+            (("predict", self.linear_path, "--input", self.csv_path), "is a file, not a bundle"),
+            (("inspect", "--model", self.tmp.name), "is a directory"),
+            (("inspect", "--model", empty), "is empty (0 bytes)"),
+            (("validate", self.linear_path), "is a file, not a bundle"),
+            (("validate", self.path("no_such_bundle")), "no bundle directory"),
+        ]
+        if os.geteuid() != 0:  # root reads any file
+            cases.append((("inspect", "--model", unreadable), "Permission denied"))
+        for args, what in cases:
+            status, _, stdout, stderr = run(*args)
+            self.assertEqual(status, 2, (args, stderr))
+            first = stderr.splitlines()[0] if stderr else ""
+            self.assertTrue(first.startswith("ferry " + args[0] + ": "), (args, stderr))
+            self.assertIn(what, stderr, args)
+            self.assertIn("hint:", stderr, args)
+            self.assertNotIn("Traceback", stderr)
+        status, _, stdout, stderr = run("validate", bad_yaml)
+        self.assertEqual(status, 2, stderr)
+        self.assertRegex(stdout, r"ferry.yaml:\d+:\d+: error: ")
+        status, _, stdout, _ = run("validate", no_spec)
+        self.assertEqual(status, 2)
+        self.assertIn("needs a ferry.yaml", stdout)
+
+    def test_empty_header_only_and_garbage_inputs_keep_the_row_contract(self):
+        header_only = self.path("header_only.csv")
+        with open(header_only, "w") as f:
+            f.write("a,b\n")
+        empty = self.path("empty.csv")
+        open(empty, "w").close()
+        for path in [header_only, empty]:
+            status, lines, stdout, stderr = run("predict", "-m", self.linear_path, "-i", path)
+            self.assertEqual((status, stdout), (0, ""), stderr)
+        garbage = self.path("garbage.csv")
+        with open(garbage, "wb") as f:
+            noise = bytes(b for b in range(1, 256) if b not in b'\n\r,"')
+            f.write(b"a,b\n" + noise + b"\n\x00\x00,\xff\n1,2\n")
+        status, lines, _, stderr = run("predict", "-m", self.linear_path, "-i", garbage)
+        self.assertEqual(status, 3, stderr)
+        self.assertEqual([("error" in line) for line in lines], [True, True, False])
+
     def test_help_and_version(self):
-        for args in [("--help",), ("predict", "--help"), ("inspect", "--help")]:
+        for args in [("--help",), ("predict", "--help"), ("inspect", "--help"),
+                     ("validate", "--help")]:
             status, _, stdout, _ = run(*args)
             self.assertEqual(status, 0, args)
             self.assertIn("Exit status", stdout)

@@ -35,6 +35,11 @@ constexpr char kExamples[] = R"(Examples:
   ferry predict --model model.joblib --input rows.csv --output predictions.jsonl
   ferry predict -m booster.ubj -i rows.jsonl --threads 2
   cat rows.txt | ferry predict -m model.pkl --format csv --no-probabilities > out.jsonl
+  ferry predict examples/flight_delays/bundle --input flights.jsonl --output scored.jsonl
+
+With a bundle directory instead of --model, records are checked against ferry.yaml's inputs,
+its features are computed, and each line holds the bundle's outputs (names, labels,
+passthrough fields); a record that breaks an input rule is a failed record, as above.
 )";
 
 }  // namespace
