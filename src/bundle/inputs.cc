@@ -141,6 +141,10 @@ absl::StatusOr<InputParser> InputParser::Make(const std::vector<InputSpec>& inpu
   p.reject_unknown_ = reject_unknown;
   for (const InputSpec& in : inputs) {
     Rules r;
+    if (!in.regex.empty() && in.type != Type::kString) {
+      return absl::InvalidArgumentError(absl::StrCat("inputs.", in.name, ".regex: only string fields take a regex (this one is ",
+                                                     TypeName(in.type), "); remove the regex or use min/max/enum"));
+    }
     if (!in.regex.empty()) {
       try {
         try {

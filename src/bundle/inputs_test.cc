@@ -148,5 +148,16 @@ TEST(InputsTest, RegexChecksLongFieldsWithoutCrashingAndCutsTheValueShown) {
             std::string::npos) << e[2];
 }
 
+// A regex on a non-string field used to index its empty string storage (found by fuzzing).
+TEST(InputsTest, RegexOnANonStringFieldIsAnError) {
+  InputSpec delay = Field("DepDelay", Type::kFloat);
+  delay.regex = "^[A-Z]{3}$";
+  auto parser = InputParser::Make({delay}, false);
+  ASSERT_FALSE(parser.ok());
+  EXPECT_EQ(parser.status().message(),
+            "inputs.DepDelay.regex: only string fields take a regex (this one is float); remove the "
+            "regex or use min/max/enum");
+}
+
 }  // namespace
 }  // namespace ferry::bundle
