@@ -125,11 +125,12 @@ def run_python(services, n, batch):
 
 LATENCY_READER = r"""
 import json, sys, time, confluent_kafka
-brokers, seconds = sys.argv[1], float(sys.argv[2])
+brokers, seconds, topic = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 k09 = {"api.version.request": "false", "broker.version.fallback": "0.9.0.1"}
-consumer = confluent_kafka.Consumer({"bootstrap.servers": brokers, **k09, "group.id": "bench-lat-reader",
-    "auto.offset.reset": "latest", "fetch.wait.max.ms": 2, "enable.auto.commit": False})
-consumer.subscribe(["preds_lat"])
+consumer = confluent_kafka.Consumer({"bootstrap.servers": brokers, **k09, "group.id": "bench-lat-reader-" + topic,
+    "auto.offset.reset": "latest", "fetch.wait.max.ms": 2, "enable.auto.commit": False,
+    "socket.nagle.disable": True})
+consumer.subscribe([topic])
 latencies, end = [], time.time() + seconds
 while time.time() < end:
     for m in consumer.consume(num_messages=10000, timeout=0.02):
@@ -138,27 +139,31 @@ while time.time() < end:
         now = time.time() * 1e6
         sent = int(json.loads(m.value())["id"].split(":")[1])
         latencies.append((now - sent) / 1000.0)
+consumer.close()
 latencies.sort()
 pct = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")
 print(len(latencies), pct(0.5), pct(0.99))
 """
 
 
-def run_latency(services, workdir, rate, seconds):
+def run_latency(services, workdir, rate, seconds, suffix=""):
     """Events carry their send time in the id; a separate reader process measures output
     arrival minus send time: consume + score + produce + commit + the reader's own fetch."""
-    services.topic("rides_lat", PARTITIONS)
-    services.topic("preds_lat", PARTITIONS)
+    topic_in, topic_out = "rides_lat" + suffix, "preds_lat" + suffix
+    services.topic(topic_in, PARTITIONS)
+    services.topic(topic_out, PARTITIONS)
     port = h.free_port()
-    worker = h.Worker(ferry_config(services, "rides_lat", "bench-lat", "preds_lat", port,
+    worker = h.Worker(ferry_config(services, topic_in, "bench-lat" + suffix, topic_out, port,
                                    fetch_wait_ms=2, linger_ms=0, max_wait_ms=2),
-                      workdir, "ferry-latency")
+                      workdir, "ferry-latency" + suffix)
     warmup = 8  # both consumer groups join
     reader = subprocess.Popen([sys.executable, "-c", LATENCY_READER, services.brokers,
-                               str(warmup + seconds + 4)], stdout=subprocess.PIPE, text=True)
+                               str(warmup + seconds + 4), topic_out], stdout=subprocess.PIPE,
+                              text=True)
     time.sleep(warmup)
     producer = confluent_kafka.Producer({"bootstrap.servers": services.brokers, **h.KAFKA_09,
-                                         "linger.ms": 0, "queue.buffering.max.messages": 500000})
+                                         "linger.ms": 0, "queue.buffering.max.messages": 500000,
+                                         "socket.nagle.disable": True})
     tick = 0.001
     start = time.time()
     i = 0
@@ -166,7 +171,7 @@ def run_latency(services, workdir, rate, seconds):
         due = int((time.time() - start) * rate)
         now_us = int(time.time() * 1e6)
         while i < due:
-            producer.produce("rides_lat", ride(i, now_us))
+            producer.produce(topic_in, ride(i, now_us))
             i += 1
         producer.poll(0)
         time.sleep(tick)
@@ -183,6 +188,8 @@ def main():
     parser.add_argument("--per-message-events", type=int, default=2000)
     parser.add_argument("--latency-seconds", type=int, default=15)
     parser.add_argument("--ferry", default=os.path.join(ROOT, "build", "ferry"))
+    parser.add_argument("--latency-rates", default="",
+                        help="extra comma-separated rates (events/s) for the latency run")
     args = parser.parse_args()
     os.environ["FERRY_BINARY"] = os.path.abspath(args.ferry)
     services = h.Services()
@@ -202,6 +209,13 @@ def main():
                                                            args.latency_seconds)
         print(f"latency at {sent_rate:,.0f} events/s: p50 {p50:.2f} ms, p99 {p99:.2f} ms "
               f"({received}/{sent} received)", flush=True)
+        extra = []
+        for n, rate in enumerate(r for r in args.latency_rates.split(",") if r):
+            services.topic(f"rides_lat{n}", PARTITIONS)
+            result = run_latency(services, workdir, float(rate), args.latency_seconds, suffix=str(n))
+            extra.append(result)
+            print(f"latency at {result[0]:,.0f} events/s: p50 {result[3]:.2f} ms, "
+                  f"p99 {result[4]:.2f} ms", flush=True)
     services.stop()
     print()
     print("| measure | ferry | Python micro-batched | Python per message | ratio vs micro-batched | target |")
@@ -210,6 +224,8 @@ def main():
           f"{py_single:,.0f} | {ferry_rate / py_batch:.1f}x | >= 10x: {'met' if ferry_rate >= 10 * py_batch else 'MISSED'} |")
     print(f"| p50 / p99 end-to-end latency at {sent_rate:,.0f} events/s (ms) | {p50:.2f} / {p99:.2f} | | | | "
           f"p99 < 20 ms: {'met' if p99 < 20 else 'MISSED'} |")
+    for rate, _, _, e50, e99 in extra:
+        print(f"| p50 / p99 end-to-end latency at {rate:,.0f} events/s (ms) | {e50:.2f} / {e99:.2f} | | | | |")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
     std::string err;
     std::map<std::string, std::string> settings = {
         {"bootstrap.servers", config_.brokers},
+        {"socket.nagle.disable", "true"},  // no Nagle delay on small requests (latency)
         {"acks", "all"},
         {"linger.ms", "5"},
         {"message.timeout.ms", "30000"},

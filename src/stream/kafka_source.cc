@@ -28,6 +28,7 @@ class KafkaSource : public Source, public RdKafka::RebalanceCb, public RdKafka::
     std::string err;
     std::map<std::string, std::string> settings = {
         {"bootstrap.servers", config_.brokers},
+        {"socket.nagle.disable", "true"},  // no Nagle delay on small requests (latency)
         {"group.id", config_.group},
         {"enable.auto.commit", "false"},
         {"enable.auto.offset.store", "false"},
