@@ -99,6 +99,9 @@ bool DecodeBase64(std::string_view in, std::string* out) {
 
 std::string EventDecoder::DecodeEvent(std::string_view json, const std::string& default_id,
                                       int64_t default_time_ms, Row* row) {
+  if (json.empty()) {
+    return "the event is empty (for Redis: does the entry have the configured field?)";
+  }
   element root;
   auto error = parser_.parse(json.data(), json.size(), /*realloc_if_needed=*/true).get(root);
   if (error) return absl::StrCat("invalid JSON: ", simdjson::error_message(error));
