@@ -2,6 +2,8 @@
 // names the path and says what is wrong (missing, a directory, empty, garbage), never a crash.
 #include "model/loaders/load.h"
 
+#include "absl/strings/str_cat.h"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -45,7 +47,8 @@ TEST_F(LoadTest, MissingFile) {
 
 TEST_F(LoadTest, DirectoryIsNamedAsSuch) {
   std::string message = Error(dir_.string());
-  EXPECT_NE(message.find("'" + dir_.string() + "' is a directory"), std::string::npos) << message;
+  const std::string expected = absl::StrCat("'", dir_.string(), "' is a directory");
+  EXPECT_NE(message.find(expected), std::string::npos) << message;
 }
 
 TEST_F(LoadTest, EmptyFileIsNamedAsSuch) {
