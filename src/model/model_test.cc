@@ -231,6 +231,25 @@ TEST(StagesTest, DictVectorizerInput) {
   EXPECT_EQ(p.value(1, 0), 0.5 + 20);
 }
 
+TEST(StagesTest, DictVectorizerFollowedByAScaler) {
+  ModelIR ir;
+  ir.dict_input = true;
+  ir.stages.push_back(Stage{"DictVectorizer", DictVectorizerStage{{"city=a", "city=b", "km"}, "="}});
+  ir.stages.push_back(Stage{"StandardScaler", StandardScalerStage{{}, {1.0, 2.0, 4.0}}});
+  LinearModel lm;
+  lm.num_features = 3;
+  lm.coef = {1, 10, 100};
+  lm.intercept = {0};
+  ir.estimator = lm;
+  auto m = MustCompile(ir);
+  RecordBatch b(2);
+  b.AddColumn("city", {Value::String("b"), Value::String("zz")});
+  b.AddColumn("km", {Value::Int(8), Value::Float(2.0)});
+  Predictions p = m->Predict(b);
+  EXPECT_EQ(p.value(0, 0), 10 * 0.5 + 100 * 2.0);
+  EXPECT_EQ(p.value(1, 0), 100 * 0.5);
+}
+
 TEST(StagesTest, MissingColumnNamesTheColumn) {
   ModelIR ir;
   ir.num_inputs = 1;

@@ -348,27 +348,38 @@ absl::StatusOr<std::unique_ptr<CompiledStages>> CompiledStages::Compile(const Mo
   return cs;
 }
 
-void CompiledStages::DictVectorize(const RecordBatch& input, std::vector<double>* x) const {
-  const StagePlan& dv_plan = *plans_[0];
+namespace {
+
+// Calls set(row, feature, value) for every record cell the DictVectorizer maps to a feature:
+// a number of key k sets feature k, a string s sets feature "k<separator>s" to 1.
+template <typename SetFeature>
+void ForEachDictFeature(const RecordBatch& input, const StagePlan& dv_plan, SetFeature set) {
   const auto& dv = std::get<DictVectorizerStage>(dv_plan.stage->op);
-  const size_t rows = input.num_rows();
-  const size_t width = static_cast<size_t>(dv_plan.out_width);
-  x->assign(rows * width, 0.0);
   std::string key;
   for (const Column& col : input.columns()) {
     auto numeric = dv_plan.vocabulary.find(col.name);
-    for (size_t r = 0; r < rows; ++r) {
+    for (size_t r = 0; r < input.num_rows(); ++r) {
       const Value& v = col.values[r];
       if (v.is_null()) continue;
       if (v.is_string()) {
         key.assign(col.name).append(dv.separator).append(v.as_string());
         auto it = dv_plan.vocabulary.find(key);
-        if (it != dv_plan.vocabulary.end()) (*x)[r * width + it->second] = 1.0;
+        if (it != dv_plan.vocabulary.end()) set(r, it->second, 1.0);
       } else if (numeric != dv_plan.vocabulary.end()) {
-        (*x)[r * width + numeric->second] = *v.ToDouble();
+        set(r, numeric->second, *v.ToDouble());
       }
     }
   }
+}
+
+}  // namespace
+
+void CompiledStages::DictVectorize(const RecordBatch& input, std::vector<double>* x) const {
+  const size_t width = static_cast<size_t>(plans_[0]->out_width);
+  x->assign(input.num_rows() * width, 0.0);
+  ForEachDictFeature(input, *plans_[0], [&](size_t r, int32_t j, double v) {
+    (*x)[r * width + j] = v;
+  });
 }
 
 void CompiledStages::Transform(const RecordBatch& input, std::vector<double>* x,
@@ -388,21 +399,8 @@ void CompiledStages::Transform(const RecordBatch& input, std::vector<double>* x,
     for (int32_t j = 0; j < dv_plan.out_width; ++j) {
       frame.push_back(NumericColumn(dv.feature_names[j], rows));
     }
-    std::string key;
-    for (const Column& col : input.columns()) {
-      auto numeric = dv_plan.vocabulary.find(col.name);
-      for (size_t r = 0; r < rows; ++r) {
-        const Value& v = col.values[r];
-        if (v.is_null()) continue;
-        if (v.is_string()) {
-          key.assign(col.name).append(dv.separator).append(v.as_string());
-          auto it = dv_plan.vocabulary.find(key);
-          if (it != dv_plan.vocabulary.end()) frame[it->second].numbers[r] = 1.0;
-        } else if (numeric != dv_plan.vocabulary.end()) {
-          frame[numeric->second].numbers[r] = *v.ToDouble();
-        }
-      }
-    }
+    ForEachDictFeature(input, dv_plan,
+                       [&](size_t r, int32_t j, double v) { frame[j].numbers[r] = v; });
     first_plan = 1;
   } else {
     const int32_t n = ir_->num_inputs;
