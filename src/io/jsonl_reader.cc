@@ -1,5 +1,7 @@
 #include "io/jsonl_reader.h"
 
+#include "io/json_value.h"
+
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -25,54 +27,6 @@ bool IsBlank(std::string_view line) {
     if (c != ' ' && c != '\t' && c != '\r') return false;
   }
   return true;
-}
-
-std::string_view TypeName(simdjson::dom::element_type type) {
-  using simdjson::dom::element_type;
-  switch (type) {
-    case element_type::ARRAY:
-      return "an array";
-    case element_type::OBJECT:
-      return "an object";
-    case element_type::INT64:
-    case element_type::UINT64:
-    case element_type::DOUBLE:
-      return "a number";
-    case element_type::STRING:
-      return "a string";
-    case element_type::BOOL:
-      return "a boolean";
-    case element_type::NULL_VALUE:
-      return "null";
-  }
-  return "a value";
-}
-
-// A scalar JSON value as a Value; false for objects and arrays.
-bool ScalarToValue(simdjson::dom::element element, Value* out) {
-  using simdjson::dom::element_type;
-  switch (element.type()) {
-    case element_type::INT64:
-      *out = Value::Int(element.get_int64().value_unsafe());
-      return true;
-    case element_type::UINT64:
-      *out = Value::Float(static_cast<double>(element.get_uint64().value_unsafe()));
-      return true;
-    case element_type::DOUBLE:
-      *out = Value::Float(element.get_double().value_unsafe());
-      return true;
-    case element_type::STRING:
-      *out = Value::String(std::string(element.get_string().value_unsafe()));
-      return true;
-    case element_type::BOOL:
-      *out = Value::Bool(element.get_bool().value_unsafe());
-      return true;
-    case element_type::NULL_VALUE:
-      *out = Value::Null();
-      return true;
-    default:
-      return false;
-  }
 }
 
 }  // namespace
@@ -156,7 +110,7 @@ absl::StatusOr<bool> JsonlReader::Next(RecordChunk* chunk) {
       simdjson::dom::object object = root.get_object().value_unsafe();
       for (auto field : object) {
         Value value;
-        if (!ScalarToValue(field.value, &value)) {
+        if (!JsonScalarToValue(field.value, &value)) {
           error = absl::StrCat("field '", Absl(field.key), "': nested values are not supported");
           break;
         }
@@ -167,7 +121,7 @@ absl::StatusOr<bool> JsonlReader::Next(RecordChunk* chunk) {
       simdjson::dom::array array = root.get_array().value_unsafe();
       for (auto element : array) {
         Value value;
-        if (!ScalarToValue(element, &value)) {
+        if (!JsonScalarToValue(element, &value)) {
           error = absl::StrCat("field '", position, "': nested values are not supported");
           break;
         }
@@ -177,7 +131,7 @@ absl::StatusOr<bool> JsonlReader::Next(RecordChunk* chunk) {
         ++position;
       }
     } else {
-      error = absl::StrCat("expected a JSON object or array, found ", Absl(TypeName(root.type())));
+      error = absl::StrCat("expected a JSON object or array, found ", JsonTypeWords(root.type()));
     }
 
     for (auto& c : columns_) c.emplace_back();

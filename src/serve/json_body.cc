@@ -1,6 +1,7 @@
 #include "serve/json_body.h"
 
 #include "absl/strings/str_cat.h"
+#include "io/json_value.h"
 #include "serve/http_errors.h"
 #include "serve/sv.h"
 
@@ -44,46 +45,14 @@ simdjson::dom::object ObjectOf(element e) {
   return object;
 }
 
-const char* JsonTypeWords(element e) {
-  switch (e.type()) {
-    case element_type::ARRAY:
-      return "an array";
-    case element_type::OBJECT:
-      return "an object";
-    case element_type::INT64:
-    case element_type::UINT64:
-    case element_type::DOUBLE:
-      return "a number";
-    case element_type::STRING:
-      return "a string";
-    case element_type::BOOL:
-      return "a boolean";
-    case element_type::NULL_VALUE:
-      return "null";
-  }
-  return "a JSON value";
-}
+const char* JsonTypeWords(element e) { return io::JsonTypeWords(e.type()); }
 
 Value JsonScalar(element e, std::string_view field, std::string* error) {
-  switch (e.type()) {
-    case element_type::INT64:
-      return Value::Int(e.get_int64().value_unsafe());
-    case element_type::UINT64:
-      return Value::Float(static_cast<double>(e.get_uint64().value_unsafe()));
-    case element_type::DOUBLE:
-      return Value::Float(e.get_double().value_unsafe());
-    case element_type::STRING:
-      return Value::String(std::string(e.get_string().value_unsafe()));
-    case element_type::BOOL:
-      return Value::Bool(e.get_bool().value_unsafe());
-    case element_type::NULL_VALUE:
-      return Value::Null();
-    default:
-      if (error->empty()) {
-        *error = Cat(field, ": expected a number, string, boolean or null, got ", JsonTypeWords(e));
-      }
-      return Value::Null();
+  Value v;
+  if (!io::JsonScalarToValue(e, &v) && error->empty()) {
+    *error = Cat(field, ": expected a number, string, boolean or null, got ", JsonTypeWords(e));
   }
+  return v;
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "io/json_value.h"
 
 namespace ferry::stream {
 namespace {
@@ -13,32 +14,7 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-bool ScalarValue(element e, Value* out) {
-  switch (e.type()) {
-    case element_type::INT64:
-      *out = Value::Int(int64_t(e));
-      return true;
-    case element_type::UINT64: {
-      uint64_t u = uint64_t(e);
-      *out = u <= uint64_t(INT64_MAX) ? Value::Int(int64_t(u)) : Value::Float(double(u));
-      return true;
-    }
-    case element_type::DOUBLE:
-      *out = Value::Float(double(e));
-      return true;
-    case element_type::STRING:
-      *out = Value::String(std::string(std::string_view(e)));
-      return true;
-    case element_type::BOOL:
-      *out = Value::Bool(bool(e));
-      return true;
-    case element_type::NULL_VALUE:
-      *out = Value::Null();
-      return true;
-    default:
-      return false;
-  }
-}
+bool ScalarValue(element e, Value* out) { return io::JsonScalarToValue(e, out); }
 
 // Follows a dotted path ("ride.id") through objects; false when something is missing.
 bool AtPath(element root, const std::string& path, element* out) {
