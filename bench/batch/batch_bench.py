@@ -3,10 +3,13 @@ by the field's pandas + scikit-learn script (read, build PU_DO, predict with the
 joblib, add model_version and a uuid per row, write), plus Parquet -> Parquet for ferry (input
 written by DuckDB). Prints rows/s and peak resident memory of each, and the ratios.
 
-ferry reads 256-row chunks here: the ride_duration model's one-hot PU_DO features are
-expanded densely by the engine (thousands of columns), so small chunks keep that matrix in cache.
+ferry reads 256-row chunks by default (--chunk-rows): before the engine's compact one-hot rows,
+the ride_duration model's PU_DO features were expanded densely (thousands of columns), and
+small chunks kept that matrix in cache. --compare OTHER_FERRY also scores the CSV with another
+binary (e.g. an older build) in the same run, so both see the same machine load.
 
-Usage: /usr/bin/python3 bench/batch/batch_bench.py [FERRY_BINARY] [--rows N]
+Usage: /usr/bin/python3 bench/batch/batch_bench.py [FERRY_BINARY] [--rows N] [--chunk-rows N]
+       [--compare OTHER_FERRY_BINARY]
 Needs: scripts/make-examples.sh ride_duration (run here if needed), node + @duckdb/node-api.
 """
 
@@ -79,13 +82,13 @@ def make_input(tmp, rows):
     return path, parquet
 
 
-def job(tmp, name, input_path, fmt):
+def job(tmp, name, input_path, fmt, chunk_rows):
     path = os.path.join(tmp, name + ".yaml")
     with open(path, "w") as f:
         f.write(f"""
 bundle: {RIDES}/bundle
 period: month
-input: {{paths: "{input_path}", chunk_rows: 256}}
+input: {{paths: "{input_path}", chunk_rows: {chunk_rows}}}
 output: {{path: "{tmp}/out_{name}/month={{month}}/", format: {fmt}}}
 columns:
   row_id: ride_id
@@ -98,6 +101,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("ferry", nargs="?", default=os.path.join(ROOT, "build", "ferry"))
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--chunk-rows", type=int, default=256)
+    parser.add_argument("--compare", help="another ferry binary to time on the CSV input")
     args = parser.parse_args()
     subprocess.run([os.path.join(ROOT, "scripts", "make-examples.sh"), "ride_duration"],
                    check=True, stdout=subprocess.DEVNULL)
@@ -110,18 +115,20 @@ def main():
         results["pandas CSV->CSV"] = measure([sys.executable, script, csv_in,
                                               os.path.join(tmp, "pandas_out.csv"),
                                               os.path.join(RIDES, "bundle", "model.joblib")])
-        results["ferry CSV->CSV"] = measure([args.ferry, "score", "--config",
-                                             job(tmp, "csv", csv_in, "csv"), "--date",
-                                             "2021-01-01", "--no-progress"])
-        results["ferry Parquet->Parquet"] = measure([args.ferry, "score", "--config",
-                                                     job(tmp, "parquet", parquet_in, "parquet"),
-                                                     "--date", "2021-01-01", "--no-progress"])
+        def score(binary, name, input_path, fmt):
+            return measure([binary, "score", "--config",
+                            job(tmp, name, input_path, fmt, args.chunk_rows), "--date",
+                            "2021-01-01", "--no-progress"])
+        if args.compare:
+            results["compared ferry CSV->CSV"] = score(args.compare, "compare", csv_in, "csv")
+        results["ferry CSV->CSV"] = score(args.ferry, "csv", csv_in, "csv")
+        results["ferry Parquet->Parquet"] = score(args.ferry, "parquet", parquet_in, "parquet")
         with open(os.path.join(tmp, "out_csv", "month=01", "part-00000.csv")) as f:
             written = sum(1 for _ in f) - 1
         if written != args.rows:
             raise SystemExit(f"ferry wrote {written} rows, expected {args.rows}")
     base_s, base_mb = results["pandas CSV->CSV"]
-    print(f"rows: {args.rows:,}; cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}")
+    print(f"rows: {args.rows:,}; chunk rows: {args.chunk_rows}; cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}")
     print(f"{'run':<24} {'seconds':>8} {'rows/s':>12} {'peak RSS MB':>12} {'speed':>8} {'memory':>8}")
     for name, (s, mb) in results.items():
         print(f"{name:<24} {s:8.2f} {args.rows / s:12,.0f} {mb:12.1f} {base_s / s:7.1f}x "

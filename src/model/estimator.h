@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "model/compact_rows.h"
 #include "model/ir.h"
 
 namespace ferry::model {
@@ -22,6 +23,13 @@ class CompiledEstimator {
   virtual bool missing_allowed() const { return true; }
   // raw: num_rows x num_raw, overwritten. x: num_rows x num_features.
   virtual void PredictRaw(const double* x, size_t num_rows, double* raw) const = 0;
+  // A kernel for compact rows of `layout` (compact_rows.h) giving exactly PredictRaw's results,
+  // or nullptr when this estimator cannot guarantee that. The result reads this estimator's
+  // arrays: it must not outlive it.
+  virtual std::unique_ptr<CompactEstimator> CompileCompact(const CompactLayout& layout) const {
+    (void)layout;
+    return nullptr;
+  }
 };
 
 // Validates the estimator part of `ir` (shapes, indices, acyclic trees) and compiles it.

@@ -1,4 +1,12 @@
 // Linear models: raw[k] = intercept[k] + x . coef[k], summed in feature order in float64.
+// Compact one-hot rows (compact_rows.h) sum only the numeric and active features, still in
+// feature order: a skipped term is 0 * w = +-0, which leaves a float64 sum that starts at +0
+// unchanged, so the result is the dense one bit for bit (as long as every one-hot w is finite).
+#include <algorithm>
+#include <cmath>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "model/estimator.h"
 
@@ -26,9 +34,61 @@ class LinearKernel final : public CompiledEstimator {
     }
   }
 
+  std::unique_ptr<CompactEstimator> CompileCompact(const CompactLayout& layout) const override;
+
  private:
   LinearModel m_;
 };
+
+class CompactLinearKernel final : public CompactEstimator {
+ public:
+  CompactLinearKernel(const LinearModel& m, const CompactLayout& layout)
+      : m_(m), layout_(layout) {}
+
+  void PredictRaw(const CompactRows& rows, double* raw) const override {
+    const int32_t p = m_.num_features;
+    const int32_t k_out = m_.num_outputs;
+    const int32_t num_numeric = layout_.num_numeric();
+    const int32_t num_groups = layout_.num_groups;
+    std::vector<std::pair<int32_t, double>> terms;  // (feature, value), in feature order
+    for (size_t r = 0; r < rows.num_rows; ++r) {
+      terms.clear();
+      for (int32_t s = 0; s < num_numeric; ++s) {
+        terms.emplace_back(layout_.numeric_features[s], rows.numeric[r * num_numeric + s]);
+      }
+      for (int32_t g = 0; g < num_groups; ++g) {
+        const int32_t f = rows.active[r * num_groups + g];
+        if (f >= 0) terms.emplace_back(f, 1.0);
+      }
+      std::sort(terms.begin(), terms.end());
+      for (int32_t k = 0; k < k_out; ++k) {
+        const double* w = m_.coef.data() + static_cast<size_t>(k) * p;
+        double dot = 0;
+        for (const auto& [f, v] : terms) dot += v * w[f];
+        raw[r * k_out + k] = dot + m_.intercept[k];
+      }
+    }
+  }
+
+ private:
+  const LinearModel& m_;
+  const CompactLayout layout_;
+};
+
+std::unique_ptr<CompactEstimator> LinearKernel::CompileCompact(
+    const CompactLayout& layout) const {
+  if (layout.num_features != m_.num_features) return nullptr;
+  for (int32_t k = 0; k < m_.num_outputs; ++k) {
+    for (int32_t f = 0; f < m_.num_features; ++f) {
+      if (layout.group_of_feature[f] < 0 && layout.slot_of_feature[f] < 0) return nullptr;
+      if (layout.group_of_feature[f] >= 0 &&
+          !std::isfinite(m_.coef[static_cast<size_t>(k) * m_.num_features + f])) {
+        return nullptr;  // 0 * inf is NaN in the dense sum: keep that row dense
+      }
+    }
+  }
+  return std::make_unique<CompactLinearKernel>(m_, layout);
+}
 
 }  // namespace
 

@@ -43,26 +43,36 @@ absl::StatusOr<std::shared_ptr<const Model>> Model::Compile(ModelIR ir) {
   }
   auto link = CheckLink(m.link, m.task, model->estimator_->num_raw(), m.num_outputs);
   if (!link.ok()) return link;
+  if (const CompactLayout* layout = model->stages_->compact_layout()) {
+    model->compact_ = model->estimator_->CompileCompact(*layout);
+  }
   return std::shared_ptr<const Model>(std::move(model));
 }
 
 int32_t Model::num_features() const { return estimator_->num_features(); }
 
 Predictions Model::Predict(const RecordBatch& input) const {
-  std::vector<double> x;
   std::vector<std::string> errors = input.errors();
-  stages_->Transform(input, &x, &errors);
   Predictions out;
-  PredictFeatures(x.data(), input.num_rows(), &out);
+  CompactRows compact;
+  if (compact_ && stages_->TransformCompact(input, &compact)) {
+    // One-hot rows as a few values per row; the estimator never sees NaN here.
+    StartPredictions(input.num_rows(), &out);
+    std::vector<double> raw(input.num_rows() * estimator_->num_raw());
+    compact_->PredictRaw(compact, raw.data());
+    FinishPredictions(raw, &out);
+  } else {
+    std::vector<double> x;
+    stages_->Transform(input, &x, &errors);
+    PredictFeatures(x.data(), input.num_rows(), &out);
+  }
   for (size_t r = 0; r < errors.size(); ++r) {
     if (!errors[r].empty()) out.errors[r] = std::move(errors[r]);
   }
   return out;
 }
 
-void Model::PredictFeatures(const double* x, size_t num_rows, Predictions* out) const {
-  const int32_t features = estimator_->num_features();
-  const int32_t num_raw = estimator_->num_raw();
+void Model::StartPredictions(size_t num_rows, Predictions* out) const {
   const int32_t width = ir_.num_outputs;
   out->num_rows = num_rows;
   out->width = width;
@@ -73,6 +83,24 @@ void Model::PredictFeatures(const double* x, size_t num_rows, Predictions* out) 
   } else {
     out->label.clear();
   }
+}
+
+void Model::FinishPredictions(const std::vector<double>& raw, Predictions* out) const {
+  const int32_t num_raw = estimator_->num_raw();
+  const int32_t width = ir_.num_outputs;
+  for (size_t r = 0; r < out->num_rows; ++r) {
+    const double* row_raw = raw.data() + r * num_raw;
+    double* row_out = out->values.data() + r * width;
+    ApplyLink(ir_.link, ir_.task, row_raw, num_raw, row_out, width);
+    if (ir_.task == Task::kClassification) {
+      out->label[r] = PickLabel(ir_.label_rule, row_raw, num_raw, row_out, width);
+    }
+  }
+}
+
+void Model::PredictFeatures(const double* x, size_t num_rows, Predictions* out) const {
+  const int32_t features = estimator_->num_features();
+  StartPredictions(num_rows, out);
   if (!estimator_->missing_allowed()) {
     for (size_t r = 0; r < num_rows; ++r) {
       for (int32_t j = 0; j < features; ++j) {
@@ -90,16 +118,9 @@ void Model::PredictFeatures(const double* x, size_t num_rows, Predictions* out) 
       }
     }
   }
-  std::vector<double> raw(num_rows * num_raw);
+  std::vector<double> raw(num_rows * estimator_->num_raw());
   estimator_->PredictRaw(x, num_rows, raw.data());
-  for (size_t r = 0; r < num_rows; ++r) {
-    const double* row_raw = raw.data() + r * num_raw;
-    double* row_out = out->values.data() + r * width;
-    ApplyLink(ir_.link, ir_.task, row_raw, num_raw, row_out, width);
-    if (ir_.task == Task::kClassification) {
-      out->label[r] = PickLabel(ir_.label_rule, row_raw, num_raw, row_out, width);
-    }
-  }
+  FinishPredictions(raw, out);
 }
 
 }  // namespace ferry::model

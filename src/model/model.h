@@ -30,8 +30,9 @@ struct Predictions {
   bool ok(size_t row) const { return errors[row].empty(); }
 };
 
-class CompiledEstimator;  // kernels (compile.h)
+class CompiledEstimator;  // kernels (estimator.h)
 class CompiledStages;     // preprocessing (stages.h)
+class CompactEstimator;   // kernels for compact one-hot rows (compact_rows.h)
 
 class Model {
  public:
@@ -49,6 +50,9 @@ class Model {
   bool dict_input() const { return ir_.dict_input; }
   // Number of features the estimator sees (after preprocessing).
   int32_t num_features() const;
+  // True when records are scored through compact one-hot rows (compact_rows.h) instead of
+  // dense feature rows, for batches that allow it; predictions are the same either way.
+  bool has_compact_path() const { return compact_ != nullptr; }
 
   // Predicts every row of `input`. Columns are matched by name when the model knows its input
   // names (or takes dicts), else by position. Rows that already carry an error are not
@@ -61,9 +65,17 @@ class Model {
 
  private:
   explicit Model(ModelIR ir);
+  // Sizes `out` for num_rows rows, with no errors.
+  void StartPredictions(size_t num_rows, Predictions* out) const;
+  // Applies the link and the label rule to raw scores (num_rows x num_raw).
+  void FinishPredictions(const std::vector<double>& raw, Predictions* out) const;
+
   ModelIR ir_;
   std::unique_ptr<CompiledStages> stages_;
   std::unique_ptr<CompiledEstimator> estimator_;
+  // Set when the stages have a compact one-hot form and the estimator scores it exactly;
+  // reads estimator_ (declared after it, so destroyed before it).
+  std::unique_ptr<CompactEstimator> compact_;
 };
 
 }  // namespace ferry::model

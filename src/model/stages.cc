@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "model/dict_compact.h"
 
 namespace ferry::model {
 
@@ -342,6 +343,9 @@ absl::StatusOr<std::unique_ptr<CompiledStages>> CompiledStages::Compile(const Mo
     return absl::InvalidArgumentError("a model with dict input must start with a DictVectorizer");
   }
   cs->num_features_ = width;
+  if (ir.dict_input && ir.stages.size() == 1) {
+    cs->dict_compact_ = DictCompactEncoder::Build(std::get<DictVectorizerStage>(ir.stages[0].op));
+  }
   for (int32_t j = 0; j < ir.num_inputs; ++j) {
     cs->positional_names_.push_back(absl::StrCat("column ", j + 1));
   }

@@ -12,11 +12,13 @@
 
 #include "absl/status/statusor.h"
 #include "core/record_batch.h"
+#include "model/compact_rows.h"
 #include "model/ir.h"
 
 namespace ferry::model {
 
-struct StagePlan;  // compiled form of one stage (stages.cc)
+struct StagePlan;           // compiled form of one stage (stages.cc)
+class DictCompactEncoder;   // dict_compact.h
 
 class CompiledStages {
  public:
@@ -30,12 +32,20 @@ class CompiledStages {
   void Transform(const RecordBatch& input, std::vector<double>* x,
                  std::vector<std::string>* errors) const;
 
+  // The compact one-hot form of this model's rows (compact_rows.h), or nullptr when its
+  // stages have none (today: Pipeline(DictVectorizer, estimator) has one).
+  const CompactLayout* compact_layout() const;
+  // Encodes `input` in the compact form, with the same features Transform would give. Returns
+  // false when some row needs the dense form (then call Transform). Never sets row errors.
+  bool TransformCompact(const RecordBatch& input, CompactRows* rows) const;
+
  private:
   CompiledStages() = default;
   // Pipeline(DictVectorizer, estimator): records straight into the matrix.
   void DictVectorize(const RecordBatch& input, std::vector<double>* x) const;
   const ModelIR* ir_ = nullptr;  // owned by the Model, outlives this
   std::vector<std::unique_ptr<StagePlan>> plans_;
+  std::unique_ptr<DictCompactEncoder> dict_compact_;  // Pipeline(DictVectorizer, estimator)
   int32_t num_features_ = 0;
   std::vector<std::string> positional_names_;  // "column 1", ... for messages
 };

@@ -16,26 +16,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "model/estimator.h"
+#include "model/tree_arrays.h"
 
 namespace ferry::model {
 namespace {
 
-constexpr uint32_t kFeatureMask = (1u << 28) - 1;
-constexpr uint32_t kCategorical = 1u << 29;
-constexpr uint32_t kMissingLeft = 1u << 30;
-constexpr uint32_t kLeaf = 1u << 31;
 // Rows per block: enough that a tree's hot nodes are reused by many rows while it is in cache,
 // few enough that the block's float32 features (kBlockBytes) stay in L2 beside the tree.
 constexpr size_t kBlockBytes = 256 * 1024;
 constexpr size_t kMinBlockRows = 64;
 constexpr size_t kMaxBlockRows = 4096;
-
-template <typename T>
-struct Node {
-  T threshold;
-  int32_t left;   // index of the left child (the right child is left + 1); leaves: itself
-  uint32_t meta;  // feature index | kCategorical | kMissingLeft | kLeaf
-};
 
 // Largest float32 that is <= t (t not NaN).
 float FloorToFloat(double t) {
@@ -45,8 +35,13 @@ float FloorToFloat(double t) {
 }
 
 template <typename T, typename Acc>
-class TreeKernel final : public CompiledEstimator {
+class TreeKernel final : public CompiledEstimator, public TreeArrays<T, Acc> {
  public:
+  using Arrays = TreeArrays<T, Acc>;
+  using Arrays::num_features_, Arrays::num_outputs_, Arrays::leaf_width_, Arrays::mean_,
+      Arrays::missing_allowed_, Arrays::has_categorical_, Arrays::rule_, Arrays::nodes_,
+      Arrays::roots_, Arrays::outputs_, Arrays::depths_, Arrays::leaf_slot_, Arrays::AddLeaf;
+
   int32_t num_features() const override { return num_features_; }
   int32_t num_raw() const override { return num_outputs_; }
   bool missing_allowed() const override { return missing_allowed_; }
@@ -73,114 +68,50 @@ class TreeKernel final : public CompiledEstimator {
         }
         rows = converted.data();
       }
-      for (size_t r = 0; r < n; ++r) {
-        for (int32_t k = 0; k < num_outputs_; ++k) acc[r * num_outputs_ + k] = base_acc_[k];
-      }
+      this->StartRows(n, acc.data());
       if (has_nan || has_categorical_) {
         ScoreBlockSlow(rows, n, acc.data());
       } else {
         ScoreBlockFast(rows, n, acc.data());
       }
-      for (size_t r = 0; r < n; ++r) {
-        for (int32_t k = 0; k < num_outputs_; ++k) {
-          double v = static_cast<double>(acc[r * num_outputs_ + k]);
-          if (mean_) v = base_[k] + v / static_cast<double>(roots_.size());
-          raw[(start + r) * num_outputs_ + k] = v;
-        }
-      }
+      this->FinishRows(acc.data(), n, raw + start * num_outputs_);
     }
   }
 
-  // Built by CompileTreeEnsemble.
-  int32_t num_features_ = 0;
-  int32_t num_outputs_ = 1;
-  int32_t leaf_width_ = 1;
-  bool mean_ = false;
-  bool missing_allowed_ = true;
-  bool has_categorical_ = false;
-  SplitRule rule_ = SplitRule::kSklearnTree;
-  std::vector<double> base_;
-  std::vector<Acc> base_acc_;  // starting accumulator: base for sums, 0 for means
-  std::vector<Node<T>> nodes_;
-  std::vector<int32_t> roots_;
-  std::vector<int32_t> outputs_;  // per tree (leaf_width 1)
-  std::vector<int32_t> depths_;   // per tree: edges on the longest root-to-leaf path
-  std::vector<int32_t> leaf_slot_;  // per node: its leaf index (leaves only)
-  std::vector<Acc> leaves_;       // leaf index * leaf_width
+  std::unique_ptr<CompactEstimator> CompileCompact(const CompactLayout& layout) const override {
+    if constexpr (std::is_same_v<T, float>) {
+      return CompileCompactTrees<Acc>(*this, layout);
+    } else {
+      (void)layout;
+      return nullptr;  // float64 thresholds (HistGradientBoosting): dense rows only
+    }
+  }
+
+  // Built by CompileTreeEnsemble (with the arrays of TreeArrays).
   std::vector<int32_t> node_category_set_;  // per node, -1 if numeric (only when categorical)
   std::vector<CategorySet> category_sets_;
   std::vector<int32_t> known_categories_;
 
  private:
-  // The fast path walks kGroup rows in lockstep for the tree's depth: leaves loop onto
-  // themselves (threshold +inf, left = self), so every row ends on its leaf and the kGroup
-  // independent load chains overlap in the memory system.
+  // The fast path: no NaN, no categorical split (TreeArrays' lockstep walks).
   void ScoreBlockFast(const T* rows, size_t n, Acc* acc) const {
-    constexpr size_t kGroup = 16;
     const Node<T>* nodes = nodes_.data();
-    if (n < kGroup) {
-      // Few rows (online requests): walk kGroup trees in lockstep instead, adding their
-      // leaves in tree order.
-      for (size_t r = 0; r < n; ++r) ScoreRowAcrossTrees<16>(rows + r * num_features_,
-                                                                 acc + r * num_outputs_);
+    const size_t width = static_cast<size_t>(num_features_);
+    if (n < kLockstep) {
+      // Few rows (online requests): kLockstep trees at a time for each row.
+      for (size_t r = 0; r < n; ++r) {
+        const T* row = rows + r * width;
+        this->WalkTreesInLockstep(acc + r * num_outputs_, [&](int32_t i) {
+          const Node<T>& node = nodes[i];
+          return node.left + !(row[node.meta & kFeatureMask] <= node.threshold);
+        });
+      }
       return;
     }
-    for (size_t t = 0; t < roots_.size(); ++t) {
-      const int32_t root = roots_[t];
-      const int32_t depth = depths_[t];
-      const int32_t out = outputs_[t];
-      size_t r = 0;
-      for (; r + kGroup <= n; r += kGroup) {
-        int32_t idx[kGroup];
-        for (size_t g = 0; g < kGroup; ++g) idx[g] = root;
-        for (int32_t d = 0; d < depth; ++d) {
-          for (size_t g = 0; g < kGroup; ++g) {
-            const Node<T>& node = nodes[idx[g]];
-            const T v = rows[(r + g) * num_features_ + (node.meta & kFeatureMask)];
-            idx[g] = node.left + !(v <= node.threshold);
-          }
-        }
-        for (size_t g = 0; g < kGroup; ++g) AddLeaf(leaf_slot_[idx[g]], out, acc + (r + g) * num_outputs_);
-      }
-      for (; r < n; ++r) {
-        int32_t i = root;
-        for (int32_t d = 0; d < depth; ++d) {
-          const Node<T>& node = nodes[i];
-          i = node.left + !(rows[r * num_features_ + (node.meta & kFeatureMask)] <= node.threshold);
-        }
-        AddLeaf(leaf_slot_[i], out, acc + r * num_outputs_);
-      }
-    }
-  }
-
-  template <size_t kGroup>
-  void ScoreRowAcrossTrees(const T* row, Acc* row_acc) const {
-    const Node<T>* nodes = nodes_.data();
-    const size_t num_trees = roots_.size();
-    size_t t = 0;
-    for (; t + kGroup <= num_trees; t += kGroup) {
-      int32_t idx[kGroup];
-      int32_t depth = 0;
-      for (size_t g = 0; g < kGroup; ++g) {
-        idx[g] = roots_[t + g];
-        depth = std::max(depth, depths_[t + g]);
-      }
-      for (int32_t d = 0; d < depth; ++d) {
-        for (size_t g = 0; g < kGroup; ++g) {
-          const Node<T>& node = nodes[idx[g]];
-          idx[g] = node.left + !(row[node.meta & kFeatureMask] <= node.threshold);
-        }
-      }
-      for (size_t g = 0; g < kGroup; ++g) AddLeaf(leaf_slot_[idx[g]], outputs_[t + g], row_acc);
-    }
-    for (; t < num_trees; ++t) {
-      int32_t i = roots_[t];
-      for (int32_t d = 0; d < depths_[t]; ++d) {
-        const Node<T>& node = nodes[i];
-        i = node.left + !(row[node.meta & kFeatureMask] <= node.threshold);
-      }
-      AddLeaf(leaf_slot_[i], outputs_[t], row_acc);
-    }
+    this->WalkRowsInLockstep(n, acc, [&](int32_t i, size_t r) {
+      const Node<T>& node = nodes[i];
+      return node.left + !(rows[r * width + (node.meta & kFeatureMask)] <= node.threshold);
+    });
   }
 
   void ScoreBlockSlow(const T* rows, size_t n, Acc* acc) const {
@@ -195,15 +126,6 @@ class TreeKernel final : public CompiledEstimator {
         }
         AddLeaf(leaf_slot_[i], outputs_[t], acc + r * num_outputs_);
       }
-    }
-  }
-
-  void AddLeaf(int32_t leaf, int32_t out, Acc* row_acc) const {
-    if (leaf_width_ == 1) {
-      row_acc[out] += leaves_[leaf];
-    } else {
-      const Acc* v = leaves_.data() + static_cast<size_t>(leaf) * leaf_width_;
-      for (int32_t k = 0; k < leaf_width_; ++k) row_acc[k] += v[k];
     }
   }
 

@@ -1,0 +1,210 @@
+// The compact one-hot path (compact_rows.h) against the dense path on random models and
+// records: Model::Predict (compact when it applies) must equal Transform + PredictFeatures
+// (always dense) bit for bit, and batches the compact form cannot hold must fall back.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <random>
+
+#include "model/model.h"
+#include "model/stages.h"
+
+namespace ferry::model {
+namespace {
+
+// Unsorted on purpose: one-hot groups need not be contiguous.
+const std::vector<std::string> kFeatures = {
+    "city=paris", "area", "color=red", "city=oslo", "rooms", "color=blue",
+    "city=lima",  "garden=yes", "color=green", "garden=no", "city=kyoto", "city=a=b"};
+
+bool IsOneHot(const std::string& name) { return name.find('=') != std::string::npos; }
+
+// A random tree of depth <= depth, nodes in pre-order (children after their parent).
+int32_t Grow(Tree& t, std::mt19937_64& rng, int depth, int leaf_width) {
+  const int32_t id = t.num_nodes();
+  t.left_child.push_back(-1);
+  t.right_child.push_back(-1);
+  t.missing_left.push_back(rng() % 2);
+  for (int k = 0; k < leaf_width; ++k) {
+    t.leaf_value.push_back(std::uniform_real_distribution<double>(-5, 5)(rng));
+  }
+  const int32_t f = static_cast<int32_t>(rng() % kFeatures.size());
+  t.feature.push_back(f);
+  if (IsOneHot(kFeatures[f])) {
+    // Thresholds on both sides of 0 and 1 and between them, including the exact values.
+    const double choices[] = {0.5, 0.0, 1.0, -0.25, 1.5, 0.9999999, 1e-9};
+    t.threshold.push_back(choices[rng() % 7]);
+  } else {
+    t.threshold.push_back(std::uniform_real_distribution<double>(-10, 60)(rng));
+  }
+  if (depth == 0 || rng() % 5 == 0) return id;
+  const int32_t l = Grow(t, rng, depth - 1, leaf_width);
+  const int32_t r = Grow(t, rng, depth - 1, leaf_width);
+  t.left_child[id] = l;
+  t.right_child[id] = r;
+  return id;
+}
+
+ModelIR DictIR(std::variant<LinearModel, TreeEnsemble> estimator) {
+  ModelIR ir;
+  ir.dict_input = true;
+  ir.stages.push_back(Stage{"DictVectorizer", DictVectorizerStage{kFeatures, "="}});
+  ir.num_outputs = std::visit([](const auto& e) { return e.num_outputs; }, estimator);
+  ir.estimator = std::move(estimator);
+  return ir;
+}
+
+TreeEnsemble RandomForest(std::mt19937_64& rng, SplitRule rule, int num_outputs,
+                          int leaf_width, int num_trees) {
+  TreeEnsemble e;
+  e.num_features = static_cast<int32_t>(kFeatures.size());
+  e.num_outputs = num_outputs;
+  e.leaf_width = leaf_width;
+  e.split_rule = rule;
+  e.aggregation = rule == SplitRule::kXGBoost ? Aggregation::kSum : Aggregation::kMean;
+  e.float32_sum = rule == SplitRule::kXGBoost;
+  e.base_score.assign(num_outputs, 0.25);
+  for (int i = 0; i < num_trees; ++i) {
+    Tree t;
+    Grow(t, rng, 8, leaf_width);
+    t.output = leaf_width == 1 ? i % num_outputs : 0;
+    e.trees.push_back(std::move(t));
+  }
+  return e;
+}
+
+// Records with unseen values, absent keys (null), ints, floats and bools.
+RecordBatch RandomRecords(std::mt19937_64& rng, size_t n) {
+  auto pick = [&](std::vector<Value> choices) { return choices[rng() % choices.size()]; };
+  std::vector<Value> city, color, garden, area, rooms;
+  for (size_t r = 0; r < n; ++r) {
+    city.push_back(pick({Value::String("paris"), Value::String("oslo"), Value::String("lima"),
+                         Value::String("kyoto"), Value::String("nairobi"), Value::String("a=b"),
+                         Value::Null()}));
+    color.push_back(pick({Value::String("red"), Value::String("blue"), Value::String("green"),
+                          Value::Null()}));
+    garden.push_back(pick({Value::String("yes"), Value::String("no"), Value::Null()}));
+    area.push_back(rng() % 10 == 0 ? Value::Int(static_cast<int64_t>(rng() % 100))
+                                   : Value::Float(std::uniform_real_distribution<double>(
+                                         -5, 55)(rng)));
+    rooms.push_back(rng() % 7 == 0 ? Value::Bool(rng() % 2) : Value::Int(rng() % 7));
+  }
+  RecordBatch b(n);
+  b.AddColumn("rooms", rooms);
+  b.AddColumn("city", city);
+  b.AddColumn("area", area);
+  b.AddColumn("color", color);
+  b.AddColumn("garden", garden);
+  return b;
+}
+
+// Predict (compact when possible) vs Transform + PredictFeatures (dense), bit for bit.
+// Returns whether the compact form took the batch.
+bool ExpectCompactEqualsDense(const Model& m, const RecordBatch& b) {
+  auto stages = CompiledStages::Compile(m.ir());
+  EXPECT_TRUE(stages.ok()) << stages.status();
+  std::vector<double> x;
+  std::vector<std::string> errors(b.num_rows());
+  (*stages)->Transform(b, &x, &errors);
+  Predictions dense;
+  m.PredictFeatures(x.data(), b.num_rows(), &dense);
+  Predictions p = m.Predict(b);
+  EXPECT_EQ(p.values.size(), dense.values.size());
+  for (size_t i = 0; i < std::min(p.values.size(), dense.values.size()); ++i) {
+    EXPECT_EQ(std::bit_cast<uint64_t>(p.values[i]), std::bit_cast<uint64_t>(dense.values[i]))
+        << "value " << i << ": " << p.values[i] << " vs dense " << dense.values[i];
+  }
+  EXPECT_EQ(p.label, dense.label);
+  EXPECT_EQ(p.errors, dense.errors);
+  CompactRows rows;
+  return (*stages)->TransformCompact(b, &rows);
+}
+
+TEST(CompactTest, SklearnForestsEqualDenseOnRandomRecords) {
+  std::mt19937_64 rng(7);
+  for (int outputs : {1, 3}) {
+    auto m = Model::Compile(DictIR(RandomForest(rng, SplitRule::kSklearnTree, outputs,
+                                                /*leaf_width=*/outputs, 40)));
+    ASSERT_TRUE(m.ok()) << m.status();
+    EXPECT_TRUE((*m)->has_compact_path());
+    for (size_t n : {1, 5, 16, 17, 300, 5000}) {
+      EXPECT_TRUE(ExpectCompactEqualsDense(**m, RandomRecords(rng, n))) << n << " rows";
+    }
+  }
+}
+
+TEST(CompactTest, XGBoostFloatSumsEqualDense) {
+  std::mt19937_64 rng(11);
+  ModelIR ir = DictIR(RandomForest(rng, SplitRule::kXGBoost, 3, /*leaf_width=*/1, 33));
+  ir.task = Task::kClassification;
+  ir.num_outputs = 3;
+  ir.link = Link::kXGBoostSoftmax;
+  ir.classes = {Value::Int(0), Value::Int(1), Value::Int(2)};
+  auto m = Model::Compile(std::move(ir));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_TRUE((*m)->has_compact_path());
+  for (size_t n : {3, 64, 1000}) {
+    EXPECT_TRUE(ExpectCompactEqualsDense(**m, RandomRecords(rng, n))) << n << " rows";
+  }
+}
+
+TEST(CompactTest, LinearModelsEqualDense) {
+  std::mt19937_64 rng(3);
+  LinearModel lm;
+  lm.num_features = static_cast<int32_t>(kFeatures.size());
+  lm.num_outputs = 2;
+  for (int i = 0; i < lm.num_features * 2; ++i) {
+    lm.coef.push_back(std::uniform_real_distribution<double>(-1e3, 1e3)(rng));
+  }
+  lm.intercept = {0.1, -7};
+  auto m = Model::Compile(DictIR(lm));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_TRUE((*m)->has_compact_path());
+  for (size_t n : {1, 200}) EXPECT_TRUE(ExpectCompactEqualsDense(**m, RandomRecords(rng, n)));
+}
+
+TEST(CompactTest, BatchesTheCompactFormCannotHoldTakeTheDensePath) {
+  std::mt19937_64 rng(5);
+  auto m = Model::Compile(DictIR(RandomForest(rng, SplitRule::kSklearnTree, 1, 1, 10)));
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_TRUE((*m)->has_compact_path());
+  RecordBatch nan = RandomRecords(rng, 40);
+  nan.mutable_column(2).values[7] = Value::Float(std::nan(""));  // area: NaN
+  EXPECT_FALSE(ExpectCompactEqualsDense(**m, nan));
+  RecordBatch numeric_one_hot = RandomRecords(rng, 40);
+  numeric_one_hot.AddColumn("city=oslo", std::vector<Value>(40, Value::Float(3.5)));
+  EXPECT_FALSE(ExpectCompactEqualsDense(**m, numeric_one_hot));
+  // Key "city=a" with value "b" sets "city=a=b", a feature of key "city": two features of
+  // one group may be set.
+  RecordBatch reaches_other_group = RandomRecords(rng, 40);
+  reaches_other_group.AddColumn("city=a", std::vector<Value>(40, Value::String("b")));
+  EXPECT_FALSE(ExpectCompactEqualsDense(**m, reaches_other_group));
+  // Unknown keys and values are ignored, as by the DictVectorizer.
+  RecordBatch unknown = RandomRecords(rng, 40);
+  unknown.AddColumn("garden=", std::vector<Value>(40, Value::String("yes")));
+  unknown.AddColumn("cit", std::vector<Value>(40, Value::String("y")));
+  EXPECT_TRUE(ExpectCompactEqualsDense(**m, unknown));
+}
+
+TEST(CompactTest, HistGradientBoostingAndCategoricalSplitsStayDense) {
+  std::mt19937_64 rng(9);
+  TreeEnsemble hgb = RandomForest(rng, SplitRule::kHistGradientBoosting, 1, 1, 5);
+  auto m = Model::Compile(DictIR(hgb));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_FALSE((*m)->has_compact_path());
+  ExpectCompactEqualsDense(**m, RandomRecords(rng, 100));
+  TreeEnsemble xgb = RandomForest(rng, SplitRule::kXGBoost, 1, 1, 5);
+  xgb.category_sets.push_back(CategorySet{{0b101u}, false});
+  Tree& t = xgb.trees[0];
+  t.category_set.assign(t.num_nodes(), -1);
+  t.category_set[0] = 0;
+  t.feature[0] = 1;  // area, read as a category code
+  auto c = Model::Compile(DictIR(xgb));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE((*c)->has_compact_path());
+  ExpectCompactEqualsDense(**c, RandomRecords(rng, 100));
+}
+
+}  // namespace
+}  // namespace ferry::model

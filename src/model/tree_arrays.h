@@ -1,0 +1,141 @@
+// The compiled arrays of a tree ensemble (internal to src/model): breadth-first nodes whose two
+// children are adjacent (right = left + 1), leaves that loop onto themselves, and leaf values.
+// Built once by CompileTreeEnsemble (tree_kernel.cc), then read-only; the dense kernel
+// (tree_kernel.cc) and the compact one-hot kernel (tree_compact.cc) both walk them.
+#ifndef FERRY_MODEL_TREE_ARRAYS_H_
+#define FERRY_MODEL_TREE_ARRAYS_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "model/compact_rows.h"
+#include "model/ir.h"
+
+namespace ferry::model {
+
+inline constexpr uint32_t kFeatureMask = (1u << 28) - 1;
+inline constexpr uint32_t kCategorical = 1u << 29;
+inline constexpr uint32_t kMissingLeft = 1u << 30;
+inline constexpr uint32_t kLeaf = 1u << 31;
+inline constexpr size_t kLockstep = 16;  // rows (or trees) walked together
+
+template <typename T>
+struct Node {
+  T threshold;    // go left when x <= threshold (each library's rule folded in)
+  int32_t left;   // index of the left child (the right child is left + 1); leaves: itself
+  uint32_t meta;  // feature index | kCategorical | kMissingLeft | kLeaf
+};
+
+template <typename T, typename Acc>
+struct TreeArrays {
+  int32_t num_features_ = 0;
+  int32_t num_outputs_ = 1;
+  int32_t leaf_width_ = 1;
+  bool mean_ = false;
+  bool missing_allowed_ = true;
+  bool has_categorical_ = false;
+  SplitRule rule_ = SplitRule::kSklearnTree;
+  std::vector<double> base_;
+  std::vector<Acc> base_acc_;  // starting accumulator: base for sums, 0 for means
+  std::vector<Node<T>> nodes_;
+  std::vector<int32_t> roots_;
+  std::vector<int32_t> outputs_;    // per tree (leaf_width 1)
+  std::vector<int32_t> depths_;     // per tree: edges on the longest root-to-leaf path
+  std::vector<int32_t> leaf_slot_;  // per node: its leaf index (leaves only)
+  std::vector<Acc> leaves_;         // leaf index * leaf_width
+
+  // acc[0..n * num_outputs) = the starting accumulator of each row.
+  void StartRows(size_t n, Acc* acc) const {
+    for (size_t r = 0; r < n; ++r) {
+      for (int32_t k = 0; k < num_outputs_; ++k) acc[r * num_outputs_ + k] = base_acc_[k];
+    }
+  }
+
+  void AddLeaf(int32_t leaf, int32_t out, Acc* row_acc) const {
+    if (leaf_width_ == 1) {
+      row_acc[out] += leaves_[leaf];
+    } else {
+      const Acc* v = leaves_.data() + static_cast<size_t>(leaf) * leaf_width_;
+      for (int32_t k = 0; k < leaf_width_; ++k) row_acc[k] += v[k];
+    }
+  }
+
+  // Walks rows 0..n-1 through every tree, kLockstep rows at a time for the tree's depth:
+  // leaves loop onto themselves, so every row ends on its leaf and the kLockstep independent
+  // load chains overlap in the memory system. next(node, row) is the child `row` goes to.
+  template <typename Next>
+  void WalkRowsInLockstep(size_t n, Acc* acc, Next next) const {
+    for (size_t t = 0; t < roots_.size(); ++t) {
+      const int32_t root = roots_[t];
+      const int32_t depth = depths_[t];
+      const int32_t out = outputs_[t];
+      size_t r = 0;
+      for (; r + kLockstep <= n; r += kLockstep) {
+        int32_t idx[kLockstep];
+        for (size_t g = 0; g < kLockstep; ++g) idx[g] = root;
+        for (int32_t d = 0; d < depth; ++d) {
+          for (size_t g = 0; g < kLockstep; ++g) idx[g] = next(idx[g], r + g);
+        }
+        for (size_t g = 0; g < kLockstep; ++g) {
+          AddLeaf(leaf_slot_[idx[g]], out, acc + (r + g) * num_outputs_);
+        }
+      }
+      for (; r < n; ++r) {
+        int32_t i = root;
+        for (int32_t d = 0; d < depth; ++d) i = next(i, r);
+        AddLeaf(leaf_slot_[i], out, acc + r * num_outputs_);
+      }
+    }
+  }
+
+  // One row through every tree, kLockstep trees at a time, leaves added in tree order (for
+  // batches of a few rows). next(node) is the child the row goes to.
+  template <typename Next>
+  void WalkTreesInLockstep(Acc* row_acc, Next next) const {
+    const size_t num_trees = roots_.size();
+    size_t t = 0;
+    for (; t + kLockstep <= num_trees; t += kLockstep) {
+      int32_t idx[kLockstep];
+      int32_t depth = 0;
+      for (size_t g = 0; g < kLockstep; ++g) {
+        idx[g] = roots_[t + g];
+        depth = std::max(depth, depths_[t + g]);
+      }
+      for (int32_t d = 0; d < depth; ++d) {
+        for (size_t g = 0; g < kLockstep; ++g) idx[g] = next(idx[g]);
+      }
+      for (size_t g = 0; g < kLockstep; ++g) {
+        AddLeaf(leaf_slot_[idx[g]], outputs_[t + g], row_acc);
+      }
+    }
+    for (; t < num_trees; ++t) {
+      int32_t i = roots_[t];
+      for (int32_t d = 0; d < depths_[t]; ++d) i = next(i);
+      AddLeaf(leaf_slot_[i], outputs_[t], row_acc);
+    }
+  }
+
+  // raw[0..n * num_outputs) from the accumulated leaves (the mean of a forest, the sum else).
+  void FinishRows(const Acc* acc, size_t n, double* raw) const {
+    for (size_t r = 0; r < n; ++r) {
+      for (int32_t k = 0; k < num_outputs_; ++k) {
+        double v = static_cast<double>(acc[r * num_outputs_ + k]);
+        if (mean_) v = base_[k] + v / static_cast<double>(roots_.size());
+        raw[r * num_outputs_ + k] = v;
+      }
+    }
+  }
+};
+
+// The compact kernel (tree_compact.cc) for a float-threshold ensemble, or nullptr when the
+// ensemble has categorical splits. Reads `arrays`, which must outlive it.
+template <typename Acc>
+std::unique_ptr<CompactEstimator> CompileCompactTrees(const TreeArrays<float, Acc>& arrays,
+                                                      const CompactLayout& layout);
+
+}  // namespace ferry::model
+
+#endif  // FERRY_MODEL_TREE_ARRAYS_H_
