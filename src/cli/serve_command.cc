@@ -11,6 +11,8 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "async/async_service.h"
 #include "cli/commands.h"
 #include "registry/repository.h"
 #include "serve/auth.h"
@@ -28,7 +30,11 @@ flight and exits 0). Give one model repository (REPO/<name>/<version>/ferry.yaml
 REPO/<name>/config.yaml and aliases.yaml; polled for new versions), or bundle directories
 (each served under the name and version its ferry.yaml gives).
 Routes: POST /v1/models/{name}[/versions/{v}|/aliases/{a}]/predict (JSON, forms, CSV),
-KServe V2 /v2/..., MLflow /invocations, GET /metrics. See docs/serve.md.)";
+KServe V2 /v2/..., MLflow /invocations, GET /metrics. See docs/serve.md.
+Asynchronous requests: POST /v1/models/{name}/requests answers an id at once, GET
+/v1/requests/{id} answers WAIT until a worker has scored it. By default they are queued in
+SQLite under --state-dir and scored by this server's --async-workers; --async-queue puts them
+on Kafka or Redis for `ferry stream` workers instead. See docs/async.md.)";
 
 constexpr char kExamples[] = R"(Examples:
   ferry serve examples/flight_delays/bundle
@@ -43,6 +49,8 @@ struct ServeFlags {
   double poll_interval_seconds = 5;
   double idle_timeout_seconds = 60, read_timeout_seconds = 30, drain_timeout_seconds = 30;
   std::string api_key_file;
+  async::AsyncOptions async;
+  std::string async_retention = "24h";
 };
 
 void LogLoad(const registry::LoadEvent& e) {
@@ -100,6 +108,26 @@ int RunServe(const ServeFlags& flags) {
                            absl::StrCat("--default-model ", state.options.default_model,
                                         ": no such model is being served"),
                            "name one of the models listed above");
+  }
+
+  std::unique_ptr<async::AsyncService> async_service;
+  if (flags.async.queue != "none") {
+    async::AsyncOptions async_options = flags.async;
+    if (!absl::ParseDuration(flags.async_retention, &async_options.retention)) {
+      return ReportCannotRun(kName,
+                             absl::StrCat("--async-retention '", flags.async_retention,
+                                          "' is not a duration"),
+                             "write it like 24h, 90m or 3600s");
+    }
+    auto started = async::AsyncService::Start(async_options, repository->get());
+    if (!started.ok()) {
+      return ReportCannotRun(kName, started.status().message(),
+                             "see --async-queue, --async-results and --state-dir in "
+                             "'ferry serve --help', or turn the API off with --async-queue none");
+    }
+    async_service = std::move(*started);
+    state.async = async_service.get();
+    std::cerr << "ferry serve: asynchronous requests: " << async_service->Describe() << std::endl;
   }
 
   serve::ServerOptions options = flags.server;
@@ -186,6 +214,26 @@ CommandRun ConfigureServeCommand(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--drain-timeout", flags->drain_timeout_seconds,
                  "Seconds requests in flight get to finish after SIGTERM.")
+      ->capture_default_str();
+  app.add_option("--async-queue", flags->async.queue,
+                 "Where asynchronous requests are queued: embedded (SQLite in --state-dir, "
+                 "scored by this server), kafka://host:port/topic, redis://host:port[/db]/stream "
+                 "(a name may contain {model}), or none (API off).")
+      ->capture_default_str();
+  app.add_option("--async-results", flags->async.results,
+                 "Result store of asynchronous requests: sqlite:///path.db or "
+                 "postgresql://user@host/db (default: ferry-async.db in --state-dir).");
+  app.add_option("--async-table", flags->async.results_table, "Table of the result store.")
+      ->capture_default_str();
+  app.add_option("--async-workers", flags->async.workers,
+                 "Threads scoring the embedded queue; 0 queues without scoring.")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--async-retention", flags->async_retention,
+                 "How long results are kept (then GET /v1/requests/{id} answers 404).")
+      ->capture_default_str();
+  app.add_option("--state-dir", flags->async.state_dir,
+                 "Directory of the embedded queue and default result store (created).")
       ->capture_default_str();
   return [flags] { return RunServe(*flags); };
 }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "async/async_service.h"
 #include "serve/routes.h"
 #include "serve/sv.h"
 
@@ -9,12 +10,15 @@ namespace ferry::serve {
 namespace {
 
 constexpr std::string_view kRouteList =
-    "POST /v1/models/{name}/predict, GET /v1/models, POST /v2/models/{name}/infer, "
+    "POST /v1/models/{name}/predict, POST /v1/models/{name}/requests, GET /v1/requests/{id}, "
+    "GET /v1/models, POST /v2/models/{name}/infer, "
     "GET /v2/health/ready, POST /invocations, GET /ping, GET /metrics";
 
 Response MetricsText(const Request& request, ServerState& state) {
   if (absl::Status s = RequireMethod(request, "GET"); !s.ok()) return RouteError(s, "metrics");
-  Response response = JsonResponse(state.metrics->Render(*state.repository->snapshot()), "metrics");
+  std::string text = state.metrics->Render(*state.repository->snapshot());
+  if (state.async != nullptr) text += state.async->RenderMetrics();
+  Response response = JsonResponse(std::move(text), "metrics");
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
   return response;
 }
@@ -39,6 +43,12 @@ Response Handle(const Request& request, ServerState& state) {
   }
   if (segments.empty()) return Root(request, state);
   std::string_view first = segments[0];
+  if (first == "v1" && segments.size() >= 2 &&
+      (segments[1] == "requests" ||
+       (segments[1] == "models" && (segments.size() == 4 || segments.size() == 6) &&
+        segments.back() == "requests"))) {
+    return HandleAsync(request, state, segments);
+  }
   if (first == "v1" && segments.size() >= 2 && segments[1] == "models") {
     return HandleNative(request, state, segments);
   }

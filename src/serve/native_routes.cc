@@ -15,20 +15,15 @@ namespace {
 
 constexpr std::string_view kRoute = "v1_predict";
 
-struct Decoded {
-  RecordBatch batch;
-  bool single = false;
-};
-
 bool LooksLikeJson(std::string_view body) {
   body = Std(absl::StripLeadingAsciiWhitespace(Sv(body)));
   return !body.empty() && (body[0] == '{' || body[0] == '[');
 }
 
-absl::StatusOr<Decoded> DecodeJson(const Request& request, const HandlerOptions& options) {
+absl::StatusOr<DecodedBody> DecodeJson(const Request& request, const HandlerOptions& options) {
   absl::StatusOr<simdjson::dom::element> root = ParseJsonBody(request.body, options.max_json_depth);
   if (!root.ok()) return root.status();
-  Decoded out;
+  DecodedBody out;
   if (root->is_array()) {
     absl::StatusOr<RecordBatch> batch =
         RecordsFromArray(ArrayOf(*root), {}, options.max_rows, "the body");
@@ -59,7 +54,9 @@ absl::StatusOr<Decoded> DecodeJson(const Request& request, const HandlerOptions&
   return out;
 }
 
-absl::StatusOr<Decoded> DecodeBody(const Request& request, const HandlerOptions& options) {
+}  // namespace
+
+absl::StatusOr<DecodedBody> DecodeBody(const Request& request, const HandlerOptions& options) {
   std::string media = request.media_type();
   bool json_media =
       media == "application/json" || media == "text/json" || absl::EndsWith(media, "+json");
@@ -67,7 +64,7 @@ absl::StatusOr<Decoded> DecodeBody(const Request& request, const HandlerOptions&
       (media == "application/x-www-form-urlencoded" && LooksLikeJson(request.body))) {
     return DecodeJson(request, options);  // the last case: curl -d '{...}' without -H
   }
-  Decoded out;
+  DecodedBody out;
   if (media == "application/x-www-form-urlencoded") {
     absl::StatusOr<RecordBatch> batch = RecordFromUrlEncoded(request.body);
     if (!batch.ok()) return batch.status();
@@ -100,13 +97,15 @@ absl::StatusOr<Decoded> DecodeBody(const Request& request, const HandlerOptions&
   return out;
 }
 
+namespace {
+
 Response Predict(const Request& request, ServerState& state, std::string_view model,
                  std::string_view version, std::string_view alias) {
   if (absl::Status s = RequireMethod(request, "POST"); !s.ok())
     return RouteError(s, std::string(kRoute));
   absl::StatusOr<Target> target = ResolveTarget(state, request, model, version, alias);
   if (!target.ok()) return RouteError(target.status(), std::string(kRoute));
-  absl::StatusOr<Decoded> decoded = DecodeBody(request, state.options);
+  absl::StatusOr<DecodedBody> decoded = DecodeBody(request, state.options);
   if (!decoded.ok()) return RouteError(decoded.status(), std::string(kRoute), &*target);
   bundle::ScoredBatch scored = ScoreAndCount(state, *target, decoded->batch);
   if (decoded->single && scored.num_rows == 1 && !scored.ok(0)) {

@@ -34,6 +34,14 @@ absl::StatusOr<Target> ResolveTarget(ServerState& state, const Request& request,
                                      std::string_view model, std::string_view version,
                                      std::string_view alias);
 
+// A request body as records: JSON (an object, an array, {"instances": [...]}), form posts,
+// CSV or JSONL. `single` when the body is one record (a JSON object or a plain form).
+struct DecodedBody {
+  RecordBatch batch;
+  bool single = false;
+};
+absl::StatusOr<DecodedBody> DecodeBody(const Request& request, const HandlerOptions& options);
+
 // Scores `batch` and counts predictions per class in the metrics.
 bundle::ScoredBatch ScoreAndCount(ServerState& state, const Target& target,
                                   const RecordBatch& batch);
@@ -57,6 +65,10 @@ Response HandleNative(const Request& request, ServerState& state, const PathSegm
 Response HandleKServe(const Request& request, ServerState& state, const PathSegments& segments);
 Response HandleAdmin(const Request& request, ServerState& state, const PathSegments& segments);
 Response HandleMlflow(const Request& request, ServerState& state, const PathSegments& segments);
+
+// The asynchronous API (async_routes.cc): POST /v1/models/{name}[/versions/{v}|/aliases/{a}]
+// /requests and GET /v1/requests/{id}.
+Response HandleAsync(const Request& request, ServerState& state, const PathSegments& segments);
 
 // 405 unless request.method is `method`.
 absl::Status RequireMethod(const Request& request, std::string_view method);

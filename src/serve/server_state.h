@@ -11,6 +11,10 @@
 #include "serve/auth.h"
 #include "serve/metrics.h"
 
+namespace ferry::async {
+class AsyncService;
+}  // namespace ferry::async
+
 namespace ferry::serve {
 
 struct HandlerOptions {
@@ -32,6 +36,7 @@ struct ServerState {
   Metrics* metrics = nullptr;                  // not owned; outlives the server
   ApiKeys keys;
   HandlerOptions options;
+  async::AsyncService* async = nullptr;  // not owned; null: the async API answers 503
 };
 
 }  // namespace ferry::serve

@@ -106,8 +106,12 @@ absl::Status ParseSink(const Reader& r, const YAML::Node& node, const std::strin
     return r.Get(body, "maxlen", at, &sink->maxlen);
   }
   if (sink->type == "postgres" || sink->type == "sqlite") {
-    RETURN_IF_ERROR_CFG(r.OnlyKeys(body, at, {"url", "table"}));
+    RETURN_IF_ERROR_CFG(r.OnlyKeys(body, at, {"url", "table", "shape"}));
     RETURN_IF_ERROR_CFG(r.Required(body, "url", at, &sink->url));
+    RETURN_IF_ERROR_CFG(r.Get(body, "shape", at, &sink->shape));
+    if (sink->shape != "columns" && sink->shape != "json") {
+      return r.Error(at + "shape", "expected columns or json");
+    }
     return r.Required(body, "table", at, &sink->table);
   }
   if (sink->type == "file") {
@@ -227,8 +231,10 @@ absl::Status Parse(const Reader& r, const YAML::Node& root, const std::string& b
   if (YAML::Node d = root["dead_letter"]) {
     SinkConfig& sink = c->dead_letter.emplace();
     RETURN_IF_ERROR_CFG(ParseSink(r, d, "dead_letter", base_dir, &sink));
-    if (sink.type == "postgres" || sink.type == "sqlite") {
-      return r.Error("dead_letter", "expected a kafka:, redis: or file: dead-letter sink");
+    if ((sink.type == "postgres" || sink.type == "sqlite") && sink.shape != "json") {
+      return r.Error("dead_letter",
+                     "expected a kafka:, redis: or file: dead-letter sink, or a postgres: or "
+                     "sqlite: one with shape: json");
     }
   }
 

@@ -71,6 +71,10 @@ struct SinkConfig {
   int64_t maxlen = 0;  // approximate MAXLEN trimming; 0 = none
   // postgres / sqlite (url), table
   std::string table;
+  // postgres / sqlite row shape: "columns" (one column per output field) or "json" (columns
+  // id, model, version, processed_at and `event`, the output event's JSON line; the shape of
+  // the async result store, docs/async.md).
+  std::string shape = "columns";
   // file
   std::string dir, format = "jsonl", prefix = "events";
   int64_t roll_bytes = 64 << 20;

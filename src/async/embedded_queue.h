@@ -1,0 +1,75 @@
+// EmbeddedQueue: the default queue, needing nothing but a file. Requests are rows of a SQLite
+// table (ferry_async_queue: id, model, version, alias, received_ms, event) committed before
+// Enqueue returns; `workers` threads of the server take them in arrival order, score them
+// (RequestScorer, the server's own repository snapshot), upsert the result through the stream
+// layer's table sink with shape "json" into the result store, then delete the queue row. At
+// Open every row still queued (the server stopped or crashed before scoring it) is queued
+// again (scored once StartWorkers is called), so an acknowledged request is scored after a restart (at least once; the result
+// upsert on the id makes a repeat harmless). With 0 workers nothing is scored (requests stay
+// queued for a later start). Thread-safe.
+#ifndef FERRY_ASYNC_EMBEDDED_QUEUE_H_
+#define FERRY_ASYNC_EMBEDDED_QUEUE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "async/queue.h"
+#include "registry/repository.h"
+#include "store/database.h"
+#include "stream/stream_types.h"
+
+namespace ferry::async {
+
+struct EmbeddedQueueOptions {
+  std::string database_url;  // sqlite:///state/ferry-async.db
+  std::string results_url;   // where results go (SQLite or PostgreSQL)
+  std::string results_table;
+  int workers = 2;
+};
+
+class EmbeddedQueue : public RequestQueue {
+ public:
+  static absl::StatusOr<std::unique_ptr<EmbeddedQueue>> Open(const EmbeddedQueueOptions& options,
+                                                             registry::Repository* repository);
+  // Lets the workers finish the request in hand; the rest stay queued in the table.
+  ~EmbeddedQueue() override;
+
+  const std::string& description() const override { return description_; }
+  absl::Status Enqueue(const QueuedRequest& request) override;
+  int64_t Depth() const override;
+  int64_t Completed() const override { return completed_.load(); }
+  void StartWorkers() override;
+
+ private:
+  EmbeddedQueue(EmbeddedQueueOptions options, std::unique_ptr<store::Database> db,
+                registry::Repository* repository);
+  absl::Status LoadQueued();
+  void Work();
+  // Writes one result, retrying while the result store is unavailable; false when stopped.
+  bool WriteResult(stream::Sink& sink, const stream::SinkBatch& batch);
+
+  EmbeddedQueueOptions options_;
+  std::string description_;
+  registry::Repository* repository_;  // not owned
+
+  std::mutex db_mutex_;
+  std::unique_ptr<store::Database> db_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<QueuedRequest> pending_;
+  size_t in_hand_ = 0;
+  bool stop_ = false;
+  std::atomic<int64_t> completed_ = 0;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace ferry::async
+
+#endif  // FERRY_ASYNC_EMBEDDED_QUEUE_H_
