@@ -51,6 +51,9 @@ struct ServeFlags {
   std::string api_key_file;
   async::AsyncOptions async;
   std::string async_retention = "24h";
+  // --async-queue, --async-results or --state-dir given: failing to open them stops the
+  // server; with the defaults the API is only turned off (e.g. a read-only working dir).
+  bool async_explicit = false;
 };
 
 void LogLoad(const registry::LoadEvent& e) {
@@ -120,14 +123,19 @@ int RunServe(const ServeFlags& flags) {
                              "write it like 24h, 90m or 3600s");
     }
     auto started = async::AsyncService::Start(async_options, repository->get());
-    if (!started.ok()) {
+    if (!started.ok() && !flags.async_explicit) {
+      std::cerr << "ferry serve: asynchronous requests are off: " << started.status().message()
+                << " (give --state-dir a writable directory to turn them on)" << std::endl;
+    } else if (!started.ok()) {
       return ReportCannotRun(kName, started.status().message(),
                              "see --async-queue, --async-results and --state-dir in "
                              "'ferry serve --help', or turn the API off with --async-queue none");
+    } else {
+      async_service = std::move(*started);
+      state.async = async_service.get();
+      std::cerr << "ferry serve: asynchronous requests: " << async_service->Describe()
+                << std::endl;
     }
-    async_service = std::move(*started);
-    state.async = async_service.get();
-    std::cerr << "ferry serve: asynchronous requests: " << async_service->Describe() << std::endl;
   }
 
   serve::ServerOptions options = flags.server;
@@ -215,12 +223,12 @@ CommandRun ConfigureServeCommand(CLI::App& app) {
   app.add_option("--drain-timeout", flags->drain_timeout_seconds,
                  "Seconds requests in flight get to finish after SIGTERM.")
       ->capture_default_str();
-  app.add_option("--async-queue", flags->async.queue,
+  CLI::Option* async_queue = app.add_option("--async-queue", flags->async.queue,
                  "Where asynchronous requests are queued: embedded (SQLite in --state-dir, "
                  "scored by this server), kafka://host:port/topic, redis://host:port[/db]/stream "
                  "(a name may contain {model}), or none (API off).")
       ->capture_default_str();
-  app.add_option("--async-results", flags->async.results,
+  CLI::Option* async_results = app.add_option("--async-results", flags->async.results,
                  "Result store of asynchronous requests: sqlite:///path.db or "
                  "postgresql://user@host/db (default: ferry-async.db in --state-dir).");
   app.add_option("--async-table", flags->async.results_table, "Table of the result store.")
@@ -232,10 +240,14 @@ CommandRun ConfigureServeCommand(CLI::App& app) {
   app.add_option("--async-retention", flags->async_retention,
                  "How long results are kept (then GET /v1/requests/{id} answers 404).")
       ->capture_default_str();
-  app.add_option("--state-dir", flags->async.state_dir,
+  CLI::Option* state_dir = app.add_option("--state-dir", flags->async.state_dir,
                  "Directory of the embedded queue and default result store (created).")
       ->capture_default_str();
-  return [flags] { return RunServe(*flags); };
+  return [flags, async_queue, async_results, state_dir] {
+    flags->async_explicit =
+        async_queue->count() + async_results->count() + state_dir->count() > 0;
+    return RunServe(*flags);
+  };
 }
 
 }  // namespace ferry::cli

@@ -9,6 +9,7 @@ Run by ctest (tests/async/CMakeLists.txt) with FERRY_BINARY and FERRY_SOURCE_DIR
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
 import traceback
@@ -203,8 +204,31 @@ def test_api_off(repo):
         assert r.status_code == 503, r.text
 
 
+def test_state_dir_unusable(repo):
+    """A --state-dir that cannot be made stops the server; the default only turns the API off."""
+    cwd = h.temp_dir("cwd-")
+    with open(os.path.join(cwd, "ferry-state"), "w") as f:
+        f.write("a file where the default state directory would go\n")
+    done = subprocess.run([h.FERRY, "serve", "--port", "0", repo, "--state-dir",
+                           os.path.join(cwd, "ferry-state", "sub")],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0 and "--state-dir" in done.stderr, done.stderr
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        server = h.Server(repo)
+    finally:
+        os.chdir(here)
+    with server:
+        assert "asynchronous requests are off" in server.log(), server.log()
+        r = submit(server, "/v1/models/tiny/requests", {"x1": 1, "x2": 1})
+        assert r.status_code == 503, r.text
+        r = requests.post(server.url + "/v1/models/tiny/predict", json={"x1": 1, "x2": 1},
+                          timeout=10)
+        assert r.status_code == 200, r.text
+
+
 def test_bad_flags(repo):
-    import subprocess
     for args, words in [(["--async-queue", "rabbitmq://x/y"], "is not known"),
                         (["--async-queue", "kafka://localhost:9092"], "no topic name"),
                         (["--async-retention", "soon"], "is not a duration"),
@@ -244,6 +268,7 @@ def main():
             print(server.log())
     run("test_wait_retention_and_crash", test_wait_retention_and_crash, repo, keys)
     run("test_api_off", test_api_off, repo)
+    run("test_state_dir_unusable", test_state_dir_unusable, repo)
     run("test_bad_flags", test_bad_flags, repo)
     h.cleanup()
     if failures:
