@@ -10,6 +10,8 @@
 #include "async/request.h"
 #include "gtest/gtest.h"
 #include "registry/test_bundles.h"
+#include "stream/adapters.h"
+#include "stream/config.h"
 
 namespace ferry::async {
 namespace {
@@ -117,6 +119,65 @@ TEST(ResultStoreTest, WaitingScoredFailedListedAndSwept) {
   ASSERT_TRUE((*store)->DeleteOlderThan(day1 + absl::Hours(1)).ok());
   EXPECT_FALSE((*store)->Get("a")->has_value());  // received on day 1
   EXPECT_TRUE((*store)->Get("b")->has_value());   // processed on day 2, never received here
+  std::filesystem::remove_all(dir);
+}
+
+TEST(StreamWorkerConfigTest, TableSinksTakeShapeJsonAlsoAsDeadLetters) {
+  const std::string worker = R"(
+model: {bundle: /srv/bundle}
+source: {redis: {url: "redis://127.0.0.1:6379", stream: requests-tiny, group: async}}
+events: {id_field: id, input_path: inputs, timestamp_field: received_at}
+sinks:
+  - sqlite: {url: "sqlite:///tmp/r.db", table: ferry_async_results, shape: json}
+dead_letter:
+  sqlite: {url: "sqlite:///tmp/r.db", table: ferry_async_results, shape: json}
+)";
+  auto config = stream::ParseStreamConfig(worker, "worker.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->sinks[0].shape, "json");
+  EXPECT_EQ(config->dead_letter->shape, "json");
+  std::string bad = worker;
+  bad.replace(bad.find("shape: json}"), 12, "shape: rows}");
+  auto rejected = stream::ParseStreamConfig(bad, "worker.yaml");
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_NE(rejected.status().message().find("expected columns or json"), std::string::npos)
+      << rejected.status();
+  std::string columns_dead = worker;
+  columns_dead.replace(columns_dead.rfind("shape: json}"), 12, "shape: columns}");
+  EXPECT_FALSE(stream::ParseStreamConfig(columns_dead, "worker.yaml").ok());
+}
+
+// A result written by a stream table sink of shape json reads back through the ResultStore.
+TEST(StreamWorkerConfigTest, JsonShapeSinkRowsAreWhatTheResultStoreReads) {
+  std::string dir = MakeTempDir("ferry-async-sink-");
+  std::string url = "sqlite://" + dir + "/r.db";
+  auto store = ResultStore::Open(url, kDefaultResultTable);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->AddPending("id-1", "m", "2026-01-01T00:00:00.000Z").ok());
+  stream::SinkConfig config;
+  config.type = "sqlite";
+  config.url = url;
+  config.table = kDefaultResultTable;
+  config.shape = "json";
+  auto sink = stream::MakeTableSink(config, "id");
+  ASSERT_TRUE(sink.ok());
+  stream::SinkBatch batch;
+  batch.ids = {"id-1"};
+  batch.json = {R"({"model":"m","version":"2","id":"id-1","prediction":{"y":1.5},)"
+                R"("processed_at":"2026-01-01T00:00:02.000Z"})"};
+  batch.table = RecordBatch(1);
+  batch.table.AddColumn("id", {Value::String("id-1")});
+  batch.table.AddColumn("model", {Value::String("m")});
+  batch.table.AddColumn("version", {Value::String("2")});
+  batch.table.AddColumn("processed_at", {Value::String("2026-01-01T00:00:02.000Z")});
+  batch.table.AddColumn("y", {Value::Float(1.5)});
+  ASSERT_TRUE((*sink)->Write(batch).ok());
+  auto got = (*store)->Get("id-1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->state, StoredResult::State::kOk);
+  EXPECT_EQ((*got)->prediction_json, R"({"y":1.5,"model":"m","version":"2"})");
+  EXPECT_EQ((*got)->received_at, "2026-01-01T00:00:00.000Z");  // kept by the upsert
+  EXPECT_EQ((*got)->processed_at, "2026-01-01T00:00:02.000Z");
   std::filesystem::remove_all(dir);
 }
 
