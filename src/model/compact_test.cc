@@ -18,10 +18,16 @@ const std::vector<std::string> kFeatures = {
     "city=paris", "area", "color=red", "city=oslo", "rooms", "color=blue",
     "city=lima",  "garden=yes", "color=green", "garden=no", "city=kyoto", "city=a=b"};
 
-bool IsOneHot(const std::string& name) { return name.find('=') != std::string::npos; }
+// Which DictVectorizer features are one-hot ("key=value").
+std::vector<bool> DictOneHot() {
+  std::vector<bool> one_hot;
+  for (const std::string& name : kFeatures) one_hot.push_back(name.find('=') != std::string::npos);
+  return one_hot;
+}
 
 // A random tree of depth <= depth, nodes in pre-order (children after their parent).
-int32_t Grow(Tree& t, std::mt19937_64& rng, int depth, int leaf_width) {
+int32_t Grow(Tree& t, std::mt19937_64& rng, int depth, int leaf_width,
+             const std::vector<bool>& one_hot) {
   const int32_t id = t.num_nodes();
   t.left_child.push_back(-1);
   t.right_child.push_back(-1);
@@ -29,18 +35,21 @@ int32_t Grow(Tree& t, std::mt19937_64& rng, int depth, int leaf_width) {
   for (int k = 0; k < leaf_width; ++k) {
     t.leaf_value.push_back(std::uniform_real_distribution<double>(-5, 5)(rng));
   }
-  const int32_t f = static_cast<int32_t>(rng() % kFeatures.size());
+  const int32_t f = static_cast<int32_t>(rng() % one_hot.size());
   t.feature.push_back(f);
-  if (IsOneHot(kFeatures[f])) {
+  if (one_hot[f]) {
     // Thresholds on both sides of 0 and 1 and between them, including the exact values.
     const double choices[] = {0.5, 0.0, 1.0, -0.25, 1.5, 0.9999999, 1e-9};
     t.threshold.push_back(choices[rng() % 7]);
+  } else if (rng() % 4 == 0) {
+    const double exact[] = {0.0, -0.0, 12.5, -1e300};  // ties with the values below
+    t.threshold.push_back(exact[rng() % 4]);
   } else {
     t.threshold.push_back(std::uniform_real_distribution<double>(-10, 60)(rng));
   }
   if (depth == 0 || rng() % 5 == 0) return id;
-  const int32_t l = Grow(t, rng, depth - 1, leaf_width);
-  const int32_t r = Grow(t, rng, depth - 1, leaf_width);
+  const int32_t l = Grow(t, rng, depth - 1, leaf_width, one_hot);
+  const int32_t r = Grow(t, rng, depth - 1, leaf_width, one_hot);
   t.left_child[id] = l;
   t.right_child[id] = r;
   return id;
@@ -56,9 +65,10 @@ ModelIR DictIR(std::variant<LinearModel, TreeEnsemble> estimator) {
 }
 
 TreeEnsemble RandomForest(std::mt19937_64& rng, SplitRule rule, int num_outputs,
-                          int leaf_width, int num_trees) {
+                          int leaf_width, int num_trees,
+                          const std::vector<bool>& one_hot = DictOneHot()) {
   TreeEnsemble e;
-  e.num_features = static_cast<int32_t>(kFeatures.size());
+  e.num_features = static_cast<int32_t>(one_hot.size());
   e.num_outputs = num_outputs;
   e.leaf_width = leaf_width;
   e.split_rule = rule;
@@ -67,7 +77,7 @@ TreeEnsemble RandomForest(std::mt19937_64& rng, SplitRule rule, int num_outputs,
   e.base_score.assign(num_outputs, 0.25);
   for (int i = 0; i < num_trees; ++i) {
     Tree t;
-    Grow(t, rng, 8, leaf_width);
+    Grow(t, rng, 8, leaf_width, one_hot);
     t.output = leaf_width == 1 ? i % num_outputs : 0;
     e.trees.push_back(std::move(t));
   }
@@ -85,9 +95,12 @@ RecordBatch RandomRecords(std::mt19937_64& rng, size_t n) {
     color.push_back(pick({Value::String("red"), Value::String("blue"), Value::String("green"),
                           Value::Null()}));
     garden.push_back(pick({Value::String("yes"), Value::String("no"), Value::Null()}));
-    area.push_back(rng() % 10 == 0 ? Value::Int(static_cast<int64_t>(rng() % 100))
-                                   : Value::Float(std::uniform_real_distribution<double>(
-                                         -5, 55)(rng)));
+    if (rng() % 5 == 0) {
+      area.push_back(pick({Value::Float(0.0), Value::Float(-0.0), Value::Float(12.5),
+                           Value::Float(1e300), Value::Float(-1e300), Value::Int(-3)}));
+    } else {
+      area.push_back(Value::Float(std::uniform_real_distribution<double>(-5, 55)(rng)));
+    }
     rooms.push_back(rng() % 7 == 0 ? Value::Bool(rng() % 2) : Value::Int(rng() % 7));
   }
   RecordBatch b(n);
@@ -109,6 +122,9 @@ bool ExpectCompactEqualsDense(const Model& m, const RecordBatch& b) {
   (*stages)->Transform(b, &x, &errors);
   Predictions dense;
   m.PredictFeatures(x.data(), b.num_rows(), &dense);
+  for (size_t r = 0; r < errors.size(); ++r) {
+    if (!errors[r].empty()) dense.errors[r] = errors[r];  // as Model::Predict reports them
+  }
   Predictions p = m.Predict(b);
   EXPECT_EQ(p.values.size(), dense.values.size());
   for (size_t i = 0; i < std::min(p.values.size(), dense.values.size()); ++i) {
@@ -118,7 +134,8 @@ bool ExpectCompactEqualsDense(const Model& m, const RecordBatch& b) {
   EXPECT_EQ(p.label, dense.label);
   EXPECT_EQ(p.errors, dense.errors);
   CompactRows rows;
-  return (*stages)->TransformCompact(b, &rows);
+  std::vector<std::string> compact_errors(b.num_rows());
+  return (*stages)->TransformCompact(b, &rows, &compact_errors);
 }
 
 TEST(CompactTest, SklearnForestsEqualDenseOnRandomRecords) {
@@ -204,6 +221,75 @@ TEST(CompactTest, HistGradientBoostingAndCategoricalSplitsStayDense) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_FALSE((*c)->has_compact_path());
   ExpectCompactEqualsDense(**c, RandomRecords(rng, 100));
+}
+
+// ColumnTransformer(OneHotEncoder(color, shape), StandardScaler(size), passthrough(weight)):
+// features red, green(, blue dropped), circle, square, triangle, size, weight.
+ModelIR FrameIR(bool ignore_unknown, TreeEnsemble forest) {
+  ModelIR ir;
+  ir.num_inputs = 4;
+  ir.input_names = {"color", "shape", "size", "weight"};
+  OneHotEncoderStage ohe;
+  ohe.categories = {{Value::String("blue"), Value::String("green"), Value::String("red")},
+                    {Value::String("circle"), Value::String("square"), Value::String("triangle")}};
+  ohe.drop_index = {0, -1};
+  ohe.ignore_unknown = ignore_unknown;
+  ColumnTransformerStage ct;
+  ct.branches.push_back(ColumnBranch{"cat", {0, 1}, {Stage{"OneHotEncoder", ohe}}});
+  ct.branches.push_back(
+      ColumnBranch{"num", {2}, {Stage{"StandardScaler", StandardScalerStage{{10.0}, {3.0}}}}});
+  ct.branches.push_back(ColumnBranch{"rest", {3}, {}});
+  ir.stages.push_back(Stage{"ColumnTransformer", ct});
+  ir.estimator = std::move(forest);
+  return ir;
+}
+
+RecordBatch RandomFrame(std::mt19937_64& rng, size_t n) {
+  auto pick = [&](std::vector<Value> choices) { return choices[rng() % choices.size()]; };
+  std::vector<Value> color, shape, size, weight;
+  for (size_t r = 0; r < n; ++r) {
+    color.push_back(pick({Value::String("red"), Value::String("green"), Value::String("blue"),
+                          Value::String("purple")}));
+    shape.push_back(pick({Value::String("circle"), Value::String("square"),
+                          Value::String("triangle"), Value::String("hexagon")}));
+    size.push_back(Value::Float(std::uniform_real_distribution<double>(0, 20)(rng)));
+    weight.push_back(rng() % 9 == 0 ? Value::String("12.5")
+                                    : Value::Float(std::uniform_real_distribution<double>(
+                                          1, 50)(rng)));
+  }
+  RecordBatch b(n);
+  b.AddColumn("weight", weight);
+  b.AddColumn("shape", shape);
+  b.AddColumn("color", color);
+  b.AddColumn("size", size);
+  return b;
+}
+
+TEST(CompactTest, OneHotEncoderColumnTransformerEqualsDense) {
+  std::mt19937_64 rng(13);
+  const std::vector<bool> one_hot = {true, true, true, true, true, false, false};
+  for (bool ignore_unknown : {true, false}) {
+    auto m = Model::Compile(FrameIR(
+        ignore_unknown, RandomForest(rng, SplitRule::kSklearnTree, 1, 1, 30, one_hot)));
+    ASSERT_TRUE(m.ok()) << m.status();
+    EXPECT_TRUE((*m)->has_compact_path());
+    for (size_t n : {2, 16, 700}) {
+      RecordBatch b = RandomFrame(rng, n);
+      EXPECT_TRUE(ExpectCompactEqualsDense(**m, b)) << n << " rows";
+      if (!ignore_unknown) {
+        Predictions p = (*m)->Predict(b);
+        EXPECT_TRUE(std::any_of(p.errors.begin(), p.errors.end(), [](const std::string& e) {
+          return e.find("unknown category") != std::string::npos;
+        }));
+      }
+    }
+    RecordBatch missing = RandomFrame(rng, 50);
+    missing.mutable_column(3).values[4] = Value::Null();  // size: NaN after the scaler
+    EXPECT_FALSE(ExpectCompactEqualsDense(**m, missing));
+    RecordBatch not_a_number = RandomFrame(rng, 50);
+    not_a_number.mutable_column(0).values[2] = Value::String("heavy");
+    EXPECT_TRUE(ExpectCompactEqualsDense(**m, not_a_number));
+  }
 }
 
 }  // namespace

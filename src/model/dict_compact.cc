@@ -2,8 +2,6 @@
 
 #include <cmath>
 
-#include "model/stages.h"
-
 namespace ferry::model {
 
 std::unique_ptr<DictCompactEncoder> DictCompactEncoder::Build(const DictVectorizerStage& dv) {
@@ -70,14 +68,6 @@ bool DictCompactEncoder::Encode(const RecordBatch& input, CompactRows* rows) con
     }
   }
   return true;
-}
-
-const CompactLayout* CompiledStages::compact_layout() const {
-  return dict_compact_ ? &dict_compact_->layout() : nullptr;
-}
-
-bool CompiledStages::TransformCompact(const RecordBatch& input, CompactRows* rows) const {
-  return dict_compact_ && dict_compact_->Encode(input, rows);
 }
 
 }  // namespace ferry::model

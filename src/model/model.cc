@@ -55,7 +55,7 @@ Predictions Model::Predict(const RecordBatch& input) const {
   std::vector<std::string> errors = input.errors();
   Predictions out;
   CompactRows compact;
-  if (compact_ && stages_->TransformCompact(input, &compact)) {
+  if (compact_ && stages_->TransformCompact(input, &compact, &errors)) {
     // One-hot rows as a few values per row; the estimator never sees NaN here.
     StartPredictions(input.num_rows(), &out);
     std::vector<double> raw(input.num_rows() * estimator_->num_raw());

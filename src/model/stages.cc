@@ -7,23 +7,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "model/dict_compact.h"
+#include "model/onehot_compact.h"
+#include "model/stage_plan.h"
 
 namespace ferry::model {
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// A column between stages: numbers, or Values (strings, mixed) borrowed from the input or owned.
-struct FrameColumn {
-  std::string_view name;  // for messages; points into the IR, the input batch or a plan
-  bool numeric = false;
-  std::vector<double> numbers;
-  const std::vector<Value>* values = nullptr;
-  std::shared_ptr<std::vector<Value>> owned;
-};
-using Frame = std::vector<FrameColumn>;
-using Errors = std::vector<std::string>;
 
 std::string Quote(const Value& v) {
   return v.is_string() ? absl::StrCat("'", v.as_string(), "'") : v.ToString();
@@ -47,6 +38,8 @@ bool CellToDouble(const Value& v, double* out) {
   return absl::SimpleAtod(s, out);
 }
 
+}  // namespace
+
 void MakeNumeric(FrameColumn& c, Errors& errors) {
   if (c.numeric) return;
   const std::vector<Value>& vals = *c.values;
@@ -65,6 +58,8 @@ void MakeNumeric(FrameColumn& c, Errors& errors) {
   c.owned.reset();
 }
 
+namespace {
+
 FrameColumn NumericColumn(std::string_view name, size_t rows, double fill = 0) {
   FrameColumn c;
   c.name = name;
@@ -73,53 +68,35 @@ FrameColumn NumericColumn(std::string_view name, size_t rows, double fill = 0) {
   return c;
 }
 
-// Category lookup for one OneHotEncoder column: by string or by numeric value.
-struct CategoryIndex {
-  absl::flat_hash_map<std::string, int32_t> by_string;
-  absl::flat_hash_map<double, int32_t> by_number;
-  int32_t null_index = -1;  // a None/NaN category
-  int32_t Find(const Value& v) const {
-    if (v.is_null()) return null_index;
-    if (v.is_string()) {
-      auto it = by_string.find(v.as_string());
-      if (it != by_string.end()) return it->second;
-      double d;
-      if (!by_number.empty() && absl::SimpleAtod(v.as_string(), &d)) return FindNumber(d);
-      return -1;
-    }
-    double d = *v.ToDouble();
-    int32_t i = FindNumber(d);
-    if (i < 0 && !by_string.empty()) {
-      auto it = by_string.find(v.ToString());
-      if (it != by_string.end()) return it->second;
-      if (v.kind() == Value::Kind::kFloat && d == std::floor(d) && std::fabs(d) < 1e15) {
-        it = by_string.find(std::to_string(static_cast<int64_t>(d)));
-        if (it != by_string.end()) return it->second;
-      }
-    }
-    return i;
-  }
-  int32_t FindNumber(double d) const {
-    if (std::isnan(d)) return null_index;
-    auto it = by_number.find(d == 0 ? 0.0 : d);
-    return it == by_number.end() ? -1 : it->second;
-  }
-};
-
 }  // namespace
 
-struct StagePlan {
-  const Stage* stage = nullptr;
-  int32_t in_width = 0;
-  int32_t out_width = 0;
-  std::vector<CategoryIndex> categories;                   // OneHotEncoder
-  std::vector<std::vector<std::string>> category_names;    // OneHotEncoder output names
-  absl::flat_hash_map<std::string, int32_t> vocabulary;    // DictVectorizer
-  std::vector<std::vector<std::unique_ptr<StagePlan>>> branches;  // ColumnTransformer
-  std::vector<uint8_t> keep;                               // SimpleImputer
+int32_t CategoryIndex::Find(const Value& v) const {
+  if (v.is_null()) return null_index;
+  if (v.is_string()) {
+    auto it = by_string.find(v.as_string());
+    if (it != by_string.end()) return it->second;
+    double d;
+    if (!by_number.empty() && absl::SimpleAtod(v.as_string(), &d)) return FindNumber(d);
+    return -1;
+  }
+  double d = *v.ToDouble();
+  int32_t i = FindNumber(d);
+  if (i < 0 && !by_string.empty()) {
+    auto it = by_string.find(v.ToString());
+    if (it != by_string.end()) return it->second;
+    if (v.kind() == Value::Kind::kFloat && d == std::floor(d) && std::fabs(d) < 1e15) {
+      it = by_string.find(std::to_string(static_cast<int64_t>(d)));
+      if (it != by_string.end()) return it->second;
+    }
+  }
+  return i;
+}
 
-  void Apply(Frame& frame, Errors& errors, size_t rows) const;
-};
+int32_t CategoryIndex::FindNumber(double d) const {
+  if (std::isnan(d)) return null_index;
+  auto it = by_number.find(d == 0 ? 0.0 : d);
+  return it == by_number.end() ? -1 : it->second;
+}
 
 namespace {
 
@@ -226,6 +203,26 @@ absl::StatusOr<std::unique_ptr<StagePlan>> Plan(const Stage& stage, int32_t in_w
 
 }  // namespace
 
+int32_t StagePlan::OneHotOutput(size_t j, const FrameColumn& in, size_t r,
+                                Errors& errors) const {
+  const auto& ohe = std::get<OneHotEncoderStage>(stage->op);
+  Value cell = in.numeric ? (std::isnan(in.numbers[r]) ? Value::Null()
+                                                       : Value::Float(in.numbers[r]))
+                          : (*in.values)[r];
+  const int32_t id = categories[j].Find(cell);
+  const int32_t drop = ohe.drop_index[j];
+  if (id < 0) {
+    if (!ohe.ignore_unknown && errors[r].empty()) {
+      errors[r] = absl::StrCat("column '", std::string(in.name), "': unknown category ",
+                               Quote(cell),
+                               " (the encoder was fitted with handle_unknown='error')");
+    }
+    return -1;
+  }
+  if (id == drop) return -1;
+  return drop >= 0 && id > drop ? id - 1 : id;
+}
+
 void StagePlan::Apply(Frame& frame, Errors& errors, size_t rows) const {
   const Stage& s = *stage;
   if (const auto* ohe = std::get_if<OneHotEncoderStage>(&s.op)) {
@@ -240,20 +237,8 @@ void StagePlan::Apply(Frame& frame, Errors& errors, size_t rows) const {
         out.push_back(NumericColumn(category_names[j][i], rows));
       }
       for (size_t r = 0; r < rows; ++r) {
-        Value cell = in.numeric ? (std::isnan(in.numbers[r]) ? Value::Null()
-                                                             : Value::Float(in.numbers[r]))
-                                : (*in.values)[r];
-        int32_t id = categories[j].Find(cell);
-        if (id < 0) {
-          if (!ohe->ignore_unknown && errors[r].empty()) {
-            errors[r] = absl::StrCat("column '", std::string(in.name), "': unknown category ",
-                                     Quote(cell),
-                                     " (the encoder was fitted with handle_unknown='error')");
-          }
-          continue;
-        }
-        if (id == drop) continue;
-        out[first + (drop >= 0 && id > drop ? id - 1 : id)].numbers[r] = 1.0;
+        const int32_t k = OneHotOutput(j, in, r, errors);
+        if (k >= 0) out[first + k].numbers[r] = 1.0;
       }
     }
     frame = std::move(out);
@@ -345,6 +330,8 @@ absl::StatusOr<std::unique_ptr<CompiledStages>> CompiledStages::Compile(const Mo
   cs->num_features_ = width;
   if (ir.dict_input && ir.stages.size() == 1) {
     cs->dict_compact_ = DictCompactEncoder::Build(std::get<DictVectorizerStage>(ir.stages[0].op));
+  } else if (!ir.dict_input) {
+    cs->onehot_compact_ = OneHotCompactEncoder::Build(cs->plans_, ir.num_inputs);
   }
   for (int32_t j = 0; j < ir.num_inputs; ++j) {
     cs->positional_names_.push_back(absl::StrCat("column ", j + 1));
@@ -386,6 +373,43 @@ void CompiledStages::DictVectorize(const RecordBatch& input, std::vector<double>
   });
 }
 
+Frame InputFrame(const ModelIR& ir, const std::vector<std::string>& positional_names,
+                 const RecordBatch& input, Errors& errors) {
+  const size_t rows = input.num_rows();
+  Frame frame;
+  const int32_t n = ir.num_inputs;
+  const bool by_name = !ir.input_names.empty();
+  if (!by_name && input.num_columns() != size_t(n)) {
+    std::string msg = absl::StrCat("expected ", n, " input columns, got ",
+                                   input.num_columns(),
+                                   " (this model has no feature names, so columns are taken "
+                                   "by position)");
+    for (auto& e : errors) {
+      if (e.empty()) e = msg;
+    }
+  }
+  static const std::vector<Value>* const kEmpty = new std::vector<Value>();
+  for (int32_t j = 0; j < n; ++j) {
+    FrameColumn c;
+    int idx = by_name ? input.FindColumn(ir.input_names[j])
+                      : (size_t(j) < input.num_columns() ? j : -1);
+    c.name = by_name ? std::string_view(ir.input_names[j])
+                     : (idx >= 0 ? std::string_view(input.column(idx).name)
+                                 : std::string_view(positional_names[j]));
+    if (idx < 0) {
+      for (auto& e : errors) {
+        if (e.empty()) e = absl::StrCat("missing column '", std::string(c.name), "'");
+      }
+      c = NumericColumn(c.name, rows);
+    } else {
+      c.values = &input.column(idx).values;
+    }
+    if (c.values == nullptr && !c.numeric) c.values = kEmpty;
+    frame.push_back(std::move(c));
+  }
+  return frame;
+}
+
 void CompiledStages::Transform(const RecordBatch& input, std::vector<double>* x,
                                Errors* errors) const {
   const size_t rows = input.num_rows();
@@ -407,36 +431,7 @@ void CompiledStages::Transform(const RecordBatch& input, std::vector<double>* x,
                        [&](size_t r, int32_t j, double v) { frame[j].numbers[r] = v; });
     first_plan = 1;
   } else {
-    const int32_t n = ir_->num_inputs;
-    const bool by_name = !ir_->input_names.empty();
-    if (!by_name && input.num_columns() != size_t(n)) {
-      std::string msg = absl::StrCat("expected ", n, " input columns, got ",
-                                     input.num_columns(),
-                                     " (this model has no feature names, so columns are taken "
-                                     "by position)");
-      for (auto& e : *errors) {
-        if (e.empty()) e = msg;
-      }
-    }
-    static const std::vector<Value>* const kEmpty = new std::vector<Value>();
-    for (int32_t j = 0; j < n; ++j) {
-      FrameColumn c;
-      int idx = by_name ? input.FindColumn(ir_->input_names[j])
-                        : (size_t(j) < input.num_columns() ? j : -1);
-      c.name = by_name ? std::string_view(ir_->input_names[j])
-                       : (idx >= 0 ? std::string_view(input.column(idx).name)
-                                   : std::string_view(positional_names_[j]));
-      if (idx < 0) {
-        for (auto& e : *errors) {
-          if (e.empty()) e = absl::StrCat("missing column '", std::string(c.name), "'");
-        }
-        c = NumericColumn(c.name, rows);
-      } else {
-        c.values = &input.column(idx).values;
-      }
-      if (c.values == nullptr && !c.numeric) c.values = kEmpty;
-      frame.push_back(std::move(c));
-    }
+    frame = InputFrame(*ir_, positional_names_, input, *errors);
   }
   for (size_t i = first_plan; i < plans_.size(); ++i) plans_[i]->Apply(frame, *errors, rows);
   const size_t width = frame.size();
@@ -446,6 +441,22 @@ void CompiledStages::Transform(const RecordBatch& input, std::vector<double>* x,
     const std::vector<double>& col = frame[j].numbers;
     for (size_t r = 0; r < rows; ++r) (*x)[r * width + j] = col[r];
   }
+}
+
+const CompactLayout* CompiledStages::compact_layout() const {
+  if (dict_compact_) return &dict_compact_->layout();
+  return onehot_compact_ ? &onehot_compact_->layout() : nullptr;
+}
+
+bool CompiledStages::TransformCompact(const RecordBatch& input, CompactRows* rows,
+                                      Errors* errors) const {
+  if (dict_compact_) return dict_compact_->Encode(input, rows);
+  if (!onehot_compact_) return false;
+  Errors local = *errors;
+  Frame frame = InputFrame(*ir_, positional_names_, input, local);
+  if (!onehot_compact_->Encode(frame, input.num_rows(), rows, &local)) return false;
+  *errors = std::move(local);
+  return true;
 }
 
 }  // namespace ferry::model

@@ -19,6 +19,7 @@ namespace ferry::model {
 
 struct StagePlan;           // compiled form of one stage (stages.cc)
 class DictCompactEncoder;   // dict_compact.h
+class OneHotCompactEncoder;  // onehot_compact.h
 
 class CompiledStages {
  public:
@@ -33,11 +34,14 @@ class CompiledStages {
                  std::vector<std::string>* errors) const;
 
   // The compact one-hot form of this model's rows (compact_rows.h), or nullptr when its
-  // stages have none (today: Pipeline(DictVectorizer, estimator) has one).
+  // stages have none. A lone DictVectorizer has one (dict_compact.h), and so have a lone
+  // OneHotEncoder or ColumnTransformer of one-hot and numeric branches (onehot_compact.h).
   const CompactLayout* compact_layout() const;
-  // Encodes `input` in the compact form, with the same features Transform would give. Returns
-  // false when some row needs the dense form (then call Transform). Never sets row errors.
-  bool TransformCompact(const RecordBatch& input, CompactRows* rows) const;
+  // Encodes `input` in the compact form, with the same features and row errors Transform would
+  // give. Returns false, with `errors` unchanged, when some row needs the dense form (then call
+  // Transform).
+  bool TransformCompact(const RecordBatch& input, CompactRows* rows,
+                        std::vector<std::string>* errors) const;
 
  private:
   CompiledStages() = default;
@@ -46,6 +50,7 @@ class CompiledStages {
   const ModelIR* ir_ = nullptr;  // owned by the Model, outlives this
   std::vector<std::unique_ptr<StagePlan>> plans_;
   std::unique_ptr<DictCompactEncoder> dict_compact_;  // Pipeline(DictVectorizer, estimator)
+  std::unique_ptr<OneHotCompactEncoder> onehot_compact_;
   int32_t num_features_ = 0;
   std::vector<std::string> positional_names_;  // "column 1", ... for messages
 };

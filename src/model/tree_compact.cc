@@ -1,11 +1,13 @@
-// Compact tree kernel for one-hot models (compact_rows.h). A row is a few 4-byte cells: the
-// float32 value of each numeric feature, then the active feature index of each one-hot group.
-// Nodes are re-encoded from the dense kernel's arrays (tree_arrays.h), same indices and leaves:
-//   numeric feature:  right = !(float32(x) <= threshold), the dense rule unchanged;
-//   one-hot feature f of group g: x is exactly 1.0 when cell g holds f, else 0.0, so both
-//     outcomes of the dense test are computed once here and the node compares indices.
-// Rows are a handful of bytes, so the 16-row lockstep walk of the dense kernel reads them from
-// L1 whatever the one-hot width. Ensembles with categorical splits are not compiled here.
+// Compact tree kernel for one-hot models (compact_rows.h). A row is a few 4-byte cells: each
+// numeric feature's float32 value as an order-preserving unsigned key, then the active feature
+// index of each one-hot group. Nodes are re-encoded from the dense kernel's arrays
+// (tree_arrays.h), same indices and leaves, into one unsigned test: right = cell - lo <= range.
+//   numeric feature:  right = !(float32(x) <= t)  <=>  key(x) >= key(t) + 1;
+//   one-hot feature f: x is exactly 1.0 when its group's cell holds f, else 0.0, so both
+//     outcomes of the dense test are known at compile time: right when the cell is f
+//     (0 <= t < 1), always right (t < 0) or always left (t >= 1, and leaves).
+// Rows are a handful of bytes, so the 16-row lockstep walk reads them from L1 whatever the
+// one-hot width. Ensembles with categorical splits are not compiled here.
 #include <algorithm>
 #include <bit>
 #include <memory>
@@ -17,25 +19,29 @@
 namespace ferry::model {
 namespace {
 
-constexpr uint32_t kCellMask = (1u << 28) - 1;
-constexpr uint32_t kOneHot = 1u << 29;
-constexpr uint32_t kRightIfActive = 1u << 30;
-constexpr uint32_t kRightIfInactive = 1u << 31;
+constexpr uint32_t kCellMask = (1u << 31) - 1;
+constexpr uint32_t kAtLeast = 1u << 31;   // range = ~lo (cell >= lo); else range = 0 (cell == lo)
+constexpr uint32_t kNever = 0xFFFFFFFEu;  // no cell holds it: not an index, -1, or a key (NaN)
 constexpr size_t kBlockBytes = 64 * 1024;
 constexpr size_t kMaxBlockRows = 4096;
 
 struct CompactNode {
-  uint32_t key;   // numeric: the bits of the float32 threshold; one-hot: the feature index
+  uint32_t lo;
   int32_t left;   // as in the dense arrays: right child = left + 1; leaves point at themselves
-  uint32_t meta;  // cell index | kOneHot | kRightIfActive | kRightIfInactive
+  uint32_t meta;  // cell index | kAtLeast
 };
+
+// Unsigned key in the order of the float32 values (v not NaN); -0 and +0 get the same key.
+uint32_t OrderedKey(float v) {
+  if (v == 0) v = 0;
+  const uint32_t u = std::bit_cast<uint32_t>(v);
+  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
 
 inline int32_t NextNode(const CompactNode& node, const uint32_t* row) {
   const uint32_t cell = row[node.meta & kCellMask];
-  const bool numeric_right = !(std::bit_cast<float>(cell) <= std::bit_cast<float>(node.key));
-  const bool one_hot_right =
-      (node.meta & (cell == node.key ? kRightIfActive : kRightIfInactive)) != 0;
-  return node.left + static_cast<int32_t>((node.meta & kOneHot) ? one_hot_right : numeric_right);
+  const uint32_t range = ~node.lo & (0u - (node.meta >> 31));
+  return node.left + static_cast<int32_t>(cell - node.lo <= range);
 }
 
 template <typename Acc>
@@ -86,7 +92,7 @@ class CompactTreeKernel final : public CompactEstimator {
       const double* numeric = rows.numeric.data() + (start + r) * num_numeric_;
       const int32_t* active = rows.active.data() + (start + r) * num_groups_;
       for (int32_t s = 0; s < num_numeric_; ++s) {
-        row[s] = std::bit_cast<uint32_t>(static_cast<float>(numeric[s]));
+        row[s] = OrderedKey(static_cast<float>(numeric[s]));
       }
       for (int32_t g = 0; g < num_groups_; ++g) {
         row[num_numeric_ + g] = static_cast<uint32_t>(active[g]);
@@ -114,7 +120,7 @@ std::unique_ptr<CompactEstimator> CompileCompactTrees(const TreeArrays<float, Ac
   nodes.reserve(arrays.nodes_.size());
   for (const Node<float>& node : arrays.nodes_) {
     if (node.meta & kLeaf) {
-      nodes.push_back(CompactNode{0, node.left, kOneHot});  // both outcomes: left, to itself
+      nodes.push_back(CompactNode{kNever, node.left, 0});  // always left, onto itself
       continue;
     }
     const int32_t f = static_cast<int32_t>(node.meta & kFeatureMask);
@@ -122,14 +128,22 @@ std::unique_ptr<CompactEstimator> CompileCompactTrees(const TreeArrays<float, Ac
     if (group < 0) {
       const int32_t slot = layout.slot_of_feature[f];
       if (slot < 0) return nullptr;  // a layout that does not place every feature
-      nodes.push_back(CompactNode{std::bit_cast<uint32_t>(node.threshold), node.left,
-                                  static_cast<uint32_t>(slot)});
+      nodes.push_back(CompactNode{OrderedKey(node.threshold) + 1, node.left,
+                                  static_cast<uint32_t>(slot) | kAtLeast});
       continue;
     }
-    uint32_t meta = static_cast<uint32_t>(layout.num_numeric() + group) | kOneHot;
-    if (!(1.0f <= node.threshold)) meta |= kRightIfActive;
-    if (!(0.0f <= node.threshold)) meta |= kRightIfInactive;
-    nodes.push_back(CompactNode{static_cast<uint32_t>(f), node.left, meta});
+    const uint32_t cell = static_cast<uint32_t>(layout.num_numeric() + group);
+    const bool active_left = 1.0f <= node.threshold;
+    const bool inactive_left = 0.0f <= node.threshold;
+    if (active_left && inactive_left) {
+      nodes.push_back(CompactNode{kNever, node.left, cell});
+    } else if (!active_left && !inactive_left) {
+      nodes.push_back(CompactNode{0, node.left, cell | kAtLeast});
+    } else if (!active_left && inactive_left) {
+      nodes.push_back(CompactNode{static_cast<uint32_t>(f), node.left, cell});
+    } else {
+      return nullptr;  // 1 <= t < 0: not a float threshold
+    }
   }
   return std::make_unique<CompactTreeKernel<Acc>>(arrays, layout, std::move(nodes));
 }
