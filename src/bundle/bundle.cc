@@ -1,11 +1,15 @@
 #include "bundle/bundle.h"
 
+#include <cctype>
 #include <chrono>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "bundle/implied_spec.h"
 #include "bundle/validate.h"
+#include "model/loaders/load.h"
 #include "io/json_writer.h"
 
 namespace ferry::bundle {
@@ -24,13 +28,42 @@ bool SameClass(const Value& a, const Value& b) { return a == b || a.ToString() =
 absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::Load(const std::string& dir) {
   std::vector<Problem> problems;
   BundleParts parts = CompileBundleParts(dir, &problems);
+  return FromParts(std::move(parts), std::move(problems), absl::StrCat("bundle ", dir));
+}
+
+absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::LoadModelFile(const std::string& path,
+                                                                   std::string name,
+                                                                   std::string version) {
+  absl::StatusOr<std::shared_ptr<const model::Model>> model = model::LoadModel(path);
+  if (!model.ok()) return model.status();
+  std::filesystem::path file(path);
+  if (name.empty()) {
+    name = file.stem().string();
+    for (char& c : name) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') c = '_';
+    }
+  }
+  absl::StatusOr<std::string> text =
+      ImpliedSpecText(**model, name, version, file.filename().string());
+  if (!text.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", text.status().message()));
+  std::string dir = file.has_parent_path() ? file.parent_path().string() : ".";
+  std::vector<Problem> problems;
+  BundleSpec spec = ParseSpecText(dir, *text, &problems);
+  BundleParts parts = CompileSpecParts(std::move(spec), *model, &problems);
+  return FromParts(std::move(parts), std::move(problems),
+                   absl::StrCat("the bundle implied by model file ", path));
+}
+
+absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::FromParts(BundleParts parts,
+                                                               std::vector<Problem> problems,
+                                                               const std::string& what) {
   CheckModelFit(parts, &problems);
   if (HasErrors(problems)) {
     std::vector<std::string> lines;
     for (const Problem& p : problems) {
       if (!p.warning) lines.push_back(p.ToString());
     }
-    return absl::InvalidArgumentError(absl::StrCat("bundle ", dir, " is not valid:\n", absl::StrJoin(lines, "\n")));
+    return absl::InvalidArgumentError(absl::StrCat(what, " is not valid:\n", absl::StrJoin(lines, "\n")));
   }
   return std::shared_ptr<const Bundle>(new Bundle(std::move(parts)));
 }

@@ -68,12 +68,21 @@ struct BundleParts {
 
 // Loads and compiles every part of the bundle in `dir`, appending every problem found.
 BundleParts CompileBundleParts(const std::string& dir, std::vector<Problem>* problems);
+// The same for a spec already parsed; `loaded`, when not null, is its model, already loaded.
+BundleParts CompileSpecParts(BundleSpec spec, std::shared_ptr<const model::Model> loaded,
+                             std::vector<Problem>* problems);
 
 class Bundle {
  public:
   // Fails with every error problem (one per line, "ferry.yaml:12:3: error: ...") when the
   // bundle does not validate (see validate.h).
   static absl::StatusOr<std::shared_ptr<const Bundle>> Load(const std::string& dir);
+  // A bare model file served or scored without a ferry.yaml: the bundle its own inputs imply
+  // (implied_spec.h). `name` defaults to the file name without its extension (characters
+  // other than [A-Za-z0-9_.-] become '_'); `version` to the file's content hash.
+  static absl::StatusOr<std::shared_ptr<const Bundle>> LoadModelFile(const std::string& path,
+                                                                     std::string name = "",
+                                                                     std::string version = "");
 
   const BundleSpec& spec() const { return parts_.spec; }
   const std::string& name() const { return parts_.spec.name; }
@@ -88,6 +97,10 @@ class Bundle {
 
  private:
   explicit Bundle(BundleParts parts);
+  // The bundle, or every error problem (warnings dropped), introduced by `what`.
+  static absl::StatusOr<std::shared_ptr<const Bundle>> FromParts(BundleParts parts,
+                                                                 std::vector<Problem> problems,
+                                                                 const std::string& what);
   RecordBatch FeaturesFrom(const RecordBatch& input, std::vector<ColumnData>* parsed,
                            ScoreTimings* timings) const;
 

@@ -29,14 +29,22 @@ std::string ContentVersion(const std::string& path) {
 }  // namespace
 
 BundleParts CompileBundleParts(const std::string& dir, std::vector<Problem>* problems) {
+  return CompileSpecParts(ParseSpec(dir, problems), nullptr, problems);
+}
+
+BundleParts CompileSpecParts(BundleSpec parsed, std::shared_ptr<const model::Model> loaded,
+                             std::vector<Problem>* problems) {
   BundleParts parts;
-  parts.spec = ParseSpec(dir, problems);
+  parts.spec = std::move(parsed);
   BundleSpec& spec = parts.spec;
   auto add = [&](std::string file, int line, int column, std::string message) {
     problems->push_back({std::move(file), line, column, std::move(message), false});
   };
 
-  if (!spec.model_path.empty()) {
+  if (loaded != nullptr) {
+    parts.model = std::move(loaded);
+    if (spec.version.empty()) spec.version = ContentVersion(spec.model_path);
+  } else if (!spec.model_path.empty()) {
     auto model = model::LoadModel(spec.model_path);
     if (model.ok()) {
       parts.model = *model;

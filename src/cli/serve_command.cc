@@ -1,12 +1,14 @@
 // `ferry serve`: serves bundles over HTTP (native JSON and forms, KServe V2, MLflow), from a
-// model repository (REPO/<name>/<version>/, polled for changes) or from bundle directories.
-// Logs what it loaded and each reload to stderr; exits 0 after a graceful SIGTERM/SIGINT.
+// model repository (REPO/<name>/<version>/) or from bundle directories and model files, all
+// polled for changes. Logs "listening on", each load and reload, then "ready: serving" to
+// stderr; exits 0 after a graceful SIGTERM/SIGINT, 2 when a given bundle does not load.
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "CLI/CLI.hpp"
@@ -14,6 +16,7 @@
 #include "absl/time/time.h"
 #include "async/async_service.h"
 #include "cli/commands.h"
+#include "registry/dir_scan.h"
 #include "registry/repository.h"
 #include "serve/auth.h"
 #include "serve/metrics.h"
@@ -27,8 +30,12 @@ constexpr char kName[] = "serve";
 constexpr char kDescription[] =
     R"(Serves models over HTTP/1.1 until SIGTERM or SIGINT (then finishes the requests in
 flight and exits 0). Give one model repository (REPO/<name>/<version>/ferry.yaml, with optional
-REPO/<name>/config.yaml and aliases.yaml; polled for new versions), or bundle directories
-(each served under the name and version its ferry.yaml gives).
+REPO/<name>/config.yaml and aliases.yaml; a version directory may hold just a model file),
+or bundle directories (each served under the name and version its ferry.yaml gives), or bare
+model files (served as a bundle implied by the model: its input names, "prediction", and
+"probabilities" for classifiers; named after the file). Either is polled for changes
+(--poll-interval); a version that fails to reload is reported and the last good one serves.
+GET /v2/health/ready answers 503 until the models are loaded and while draining.
 Routes: POST /v1/models/{name}[/versions/{v}|/aliases/{a}]/predict (JSON, forms, CSV),
 KServe V2 /v2/..., MLflow /invocations, GET /metrics. See docs/serve.md.
 Asynchronous requests: POST /v1/models/{name}/requests answers an id at once, GET
@@ -38,6 +45,7 @@ on Kafka or Redis for `ferry stream` workers instead. See docs/async.md.)";
 
 constexpr char kExamples[] = R"(Examples:
   ferry serve examples/flight_delays/bundle
+  ferry serve model.joblib
   ferry serve --port 9000 --host 0.0.0.0 --api-key-file keys.txt models/
   curl -s localhost:8080/v1/models/flight_delays/predict -d '{"DepDelay": 5, ...}'
 )";
@@ -70,6 +78,35 @@ std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
+// A model repository: one directory that is neither a bundle nor a directory holding one
+// model file.
+bool IsRepository(const std::vector<std::string>& paths) {
+  std::error_code ec;
+  return paths.size() == 1 && std::filesystem::is_directory(paths[0], ec) &&
+         !std::filesystem::exists(paths[0] + "/ferry.yaml", ec) &&
+         registry::SoleModelFile(paths[0]).empty();
+}
+
+void LogServing(const registry::Repository& repository) {
+  auto snapshot = repository.snapshot();
+  std::cerr << "ferry serve: ready: serving " << snapshot->models.size() << " model(s) from "
+            << repository.description() << ":";
+  for (const auto& [name, model] : snapshot->models) {
+    std::cerr << " " << name << " (version";
+    for (const auto& v : model.versions) std::cerr << " " << v.version;
+    std::cerr << ")";
+  }
+  std::cerr << std::endl;
+}
+
+constexpr char kPathsHint[] =
+    "give bundle directories (each with a ferry.yaml), model files, or one model repository "
+    "(REPO/<name>/<version>/ferry.yaml); 'ferry validate BUNDLE' explains what is wrong with a "
+    "bundle";
+
+// Listens first (GET /v2/health/live answers, /v2/health/ready says 503 while loading), then
+// loads the models on a thread of its own; a bundle or model file given on the command line
+// that fails to load stops the server with exit status 2.
 int RunServe(const ServeFlags& flags) {
   auto metrics = std::make_unique<serve::Metrics>();
   auto listener = [m = metrics.get()](const registry::LoadEvent& e) {
@@ -78,51 +115,43 @@ int RunServe(const ServeFlags& flags) {
   };
   std::error_code ec;
   for (const std::string& path : flags.paths) {
-    if (!std::filesystem::is_directory(path, ec)) {
-      return ReportCannotRun(kName, absl::StrCat(path, ": not a directory"),
-                             "give bundle directories (each with a ferry.yaml) or one model "
-                             "repository (REPO/<name>/<version>/ferry.yaml)");
+    if (!std::filesystem::is_directory(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+      return ReportCannotRun(kName, absl::StrCat(path, ": not a directory or a model file"),
+                             kPathsHint);
     }
   }
-  bool repository_mode = flags.paths.size() == 1 &&
-                         std::filesystem::is_directory(flags.paths[0], ec) &&
-                         !std::filesystem::exists(flags.paths[0] + "/ferry.yaml", ec);
-  auto repository = repository_mode ? registry::Repository::OpenDirectory(flags.paths[0], listener)
-                                    : registry::Repository::OpenBundles(flags.paths, listener);
-  if (!repository.ok()) {
-    return ReportCannotRun(kName, repository.status().message(),
-                           "give bundle directories (each with a ferry.yaml) or one model "
-                           "repository (REPO/<name>/<version>/ferry.yaml); 'ferry validate "
-                           "BUNDLE' explains what is wrong with a bundle");
+  bool repository_mode = IsRepository(flags.paths);
+  std::unique_ptr<registry::Repository> repository;
+  if (repository_mode) {
+    auto opened = registry::Repository::ForDirectory(flags.paths[0], listener);
+    if (!opened.ok()) return ReportCannotRun(kName, opened.status().message(), kPathsHint);
+    repository = std::move(*opened);
+  } else {
+    repository = registry::Repository::ForBundles(flags.paths, listener);
   }
   const char* env_keys = std::getenv("FERRY_API_KEYS");
   auto keys = serve::ApiKeys::Load(flags.api_key_file, env_keys ? env_keys : "");
   if (!keys.ok()) return ReportCannotRun(kName, keys.status().message(), "");
 
   serve::ServerState state;
-  state.repository = repository->get();
+  state.repository = repository.get();
   state.metrics = metrics.get();
   state.keys = std::move(*keys);
   state.options = flags.handler;
   state.options.server_version = FERRY_VERSION;
-  if (!state.options.default_model.empty() &&
-      (*repository)->snapshot()->FindModel(state.options.default_model) == nullptr) {
-    return ReportCannotRun(kName,
-                           absl::StrCat("--default-model ", state.options.default_model,
-                                        ": no such model is being served"),
-                           "name one of the models listed above");
-  }
+  state.initial_load_done = false;
 
   std::unique_ptr<async::AsyncService> async_service;
   if (flags.async.queue != "none") {
     async::AsyncOptions async_options = flags.async;
+    async_options.defer_workers = true;  // started once the models are loaded
     if (!absl::ParseDuration(flags.async_retention, &async_options.retention)) {
       return ReportCannotRun(kName,
                              absl::StrCat("--async-retention '", flags.async_retention,
                                           "' is not a duration"),
                              "write it like 24h, 90m or 3600s");
     }
-    auto started = async::AsyncService::Start(async_options, repository->get());
+    auto started = async::AsyncService::Start(async_options, repository.get());
     if (!started.ok() && !flags.async_explicit) {
       std::cerr << "ferry serve: asynchronous requests are off: " << started.status().message()
                 << " (give --state-dir a writable directory to turn them on)" << std::endl;
@@ -145,29 +174,41 @@ int RunServe(const ServeFlags& flags) {
   auto server = serve::Server::Create(options, &state);
   if (!server.ok()) return ReportCannotRun(kName, server.status().message(), "");
 
-  auto snapshot = (*repository)->snapshot();
-  std::cerr << "ferry serve: serving " << snapshot->models.size() << " model(s) from "
-            << (*repository)->description() << ":";
-  for (const auto& [name, model] : snapshot->models) {
-    std::cerr << " " << name << " (version";
-    for (const auto& v : model.versions) std::cerr << " " << v.version;
-    std::cerr << ")";
-  }
   bool tls = !options.tls_cert.empty();
-  std::cerr << "\nferry serve: listening on " << (tls ? "https" : "http") << "://" << options.host
+  bool polling = flags.poll_interval_seconds > 0;
+  std::cerr << "ferry serve: listening on " << (tls ? "https" : "http") << "://" << options.host
             << ":" << (*server)->port()
             << " (API keys: " << (state.keys.empty() ? "none" : absl::StrCat(state.keys.size()))
-            << (repository_mode && flags.poll_interval_seconds > 0
-                    ? absl::StrCat("; polling every ", flags.poll_interval_seconds, " s")
-                    : std::string())
-            << ")" << std::endl;
+            << (polling ? absl::StrCat("; polling every ", flags.poll_interval_seconds, " s")
+                        : std::string())
+            << "); loading models" << std::endl;
 
-  if (repository_mode && flags.poll_interval_seconds > 0) {
-    (*repository)->StartPolling(Millis(flags.poll_interval_seconds));
-  }
+  int exit_code = kExitOk;
+  std::thread loader([&] {
+    repository->Refresh();
+    absl::Status problem = repository_mode ? absl::OkStatus() : repository->CheckBundles();
+    std::string hint = kPathsHint;
+    if (problem.ok() && !state.options.default_model.empty() &&
+        repository->snapshot()->FindModel(state.options.default_model) == nullptr) {
+      problem = absl::InvalidArgumentError(absl::StrCat(
+          "--default-model ", state.options.default_model, ": no such model is being served"));
+      hint = "name one of the models the log lists as loaded";
+    }
+    if (!problem.ok()) {
+      exit_code = ReportCannotRun(kName, problem.message(), hint);
+      (*server)->Shutdown();
+      return;
+    }
+    state.initial_load_done = true;
+    if (async_service) async_service->StartWorkers();
+    LogServing(*repository);
+    if (polling) repository->StartPolling(Millis(flags.poll_interval_seconds));
+  });
   absl::Status run = (*server)->Run();
-  (*repository)->StopPolling();
+  loader.join();
+  repository->StopPolling();
   if (!run.ok()) return ReportCannotRun(kName, run.message(), "");
+  if (exit_code != kExitOk) return exit_code;
   std::cerr << "ferry serve: stopped" << std::endl;
   return kExitOk;
 }
@@ -178,7 +219,8 @@ CommandRun ConfigureServeCommand(CLI::App& app) {
   auto flags = std::make_shared<ServeFlags>();
   app.description(kDescription);
   app.footer(std::string(kExamples) + "\n" + std::string(kExitStatusHelp));
-  app.add_option("paths", flags->paths, "A model repository directory, or bundle directories.")
+  app.add_option("paths", flags->paths,
+                 "A model repository directory, or bundle directories and model files.")
       ->required();
   app.add_option("--host", flags->server.host,
                  "Address to listen on (0.0.0.0 for every interface).")
@@ -188,7 +230,7 @@ CommandRun ConfigureServeCommand(CLI::App& app) {
   app.add_option("--threads", flags->server.threads, "Event loops; 0 = one per core.")
       ->capture_default_str();
   app.add_option("--poll-interval", flags->poll_interval_seconds,
-                 "Seconds between rescans of a model repository; 0 turns polling off.")
+                 "Seconds between rescans of the repository or bundles; 0 turns polling off.")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   app.add_option("--default-model", flags->handler.default_model,

@@ -15,11 +15,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-absl::StatusOr<std::shared_ptr<const bundle::Bundle>> LoadBundle(const std::string& dir) {
+// `path` is a bundle directory, a model file, or a directory holding one model file and no
+// ferry.yaml; `model` and `version` name a bare model (empty: from the file).
+absl::StatusOr<std::shared_ptr<const bundle::Bundle>> LoadBundle(const std::string& path,
+                                                                 const std::string& model,
+                                                                 const std::string& version) {
   try {
-    return bundle::Bundle::Load(dir);
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) return bundle::Bundle::LoadModelFile(path, model, version);
+    std::string model_file = SoleModelFile(path);
+    if (!model_file.empty()) return bundle::Bundle::LoadModelFile(model_file, model, version);
+    return bundle::Bundle::Load(path);
   } catch (const std::exception& e) {  // a defect in a loader must not take the server down
-    return absl::InternalError(absl::StrCat(dir, ": loading failed: ", e.what()));
+    return absl::InternalError(absl::StrCat(path, ": loading failed: ", e.what()));
   }
 }
 
@@ -41,6 +49,13 @@ Repository::~Repository() { StopPolling(); }
 
 absl::StatusOr<std::unique_ptr<Repository>> Repository::OpenDirectory(const std::string& root,
                                                                       Listener listener) {
+  absl::StatusOr<std::unique_ptr<Repository>> repo = ForDirectory(root, std::move(listener));
+  if (repo.ok()) (*repo)->Refresh();
+  return repo;
+}
+
+absl::StatusOr<std::unique_ptr<Repository>> Repository::ForDirectory(const std::string& root,
+                                                                     Listener listener) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     return absl::NotFoundError(absl::StrCat(
@@ -48,28 +63,37 @@ absl::StatusOr<std::unique_ptr<Repository>> Repository::OpenDirectory(const std:
         ": not a directory; give a model repository (REPO/<name>/<version>/ferry.yaml) "
         "or bundle directories"));
   }
-  std::unique_ptr<Repository> repo(new Repository(root, {}, std::move(listener)));
-  repo->Refresh();
-  return repo;
+  return std::unique_ptr<Repository>(new Repository(root, {}, std::move(listener)));
 }
 
 absl::StatusOr<std::unique_ptr<Repository>> Repository::OpenBundles(
     const std::vector<std::string>& dirs, Listener listener) {
-  std::unique_ptr<Repository> repo(new Repository("", dirs, std::move(listener)));
+  std::unique_ptr<Repository> repo = ForBundles(dirs, std::move(listener));
   repo->Refresh();
+  if (absl::Status s = repo->CheckBundles(); !s.ok()) return s;
+  return repo;
+}
+
+std::unique_ptr<Repository> Repository::ForBundles(const std::vector<std::string>& dirs,
+                                                   Listener listener) {
+  return std::unique_ptr<Repository>(new Repository("", dirs, std::move(listener)));
+}
+
+absl::Status Repository::CheckBundles() {
+  std::lock_guard<std::mutex> lock(refresh_mu_);
   std::vector<std::string> errors;
   std::set<std::pair<std::string, std::string>> seen;
-  for (const std::string& dir : dirs) {
-    const Cached& c = repo->cache_[dir];
+  for (const std::string& dir : bundle_dirs_) {
+    const Cached& c = cache_[dir];
     if (!c.good) {
-      errors.push_back(c.error);
+      errors.push_back(c.tried ? c.error : absl::StrCat(dir, ": not loaded yet"));
     } else if (!seen.emplace(c.model, c.version).second) {
       errors.push_back(absl::StrCat(dir, ": model '", c.model, "' version '", c.version,
                                     "' is already served from another directory"));
     }
   }
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
-  return repo;
+  return absl::OkStatus();
 }
 
 std::shared_ptr<const Snapshot> Repository::snapshot() const {
@@ -104,7 +128,9 @@ Repository::Cached& Repository::Update(const Candidate& candidate, bool settle) 
   c.signature = sig.text;
   c.tried = true;
   bool reload = c.good != nullptr;
-  absl::StatusOr<std::shared_ptr<const bundle::Bundle>> loaded = LoadBundle(candidate.path);
+  absl::StatusOr<std::shared_ptr<const bundle::Bundle>> loaded =
+      root_.empty() ? LoadBundle(candidate.path, "", "")
+                    : LoadBundle(candidate.path, candidate.model, candidate.version);
   LoadEvent event{c.model, c.version, candidate.path, loaded.ok(), reload, ""};
   if (loaded.ok()) {
     c.good = *loaded;
@@ -131,11 +157,13 @@ std::vector<Repository::Candidate> Repository::ScanDirectory(
     for (const std::string& version : versions) {
       std::string path = absl::StrCat(model_dir, "/", version);
       std::error_code ec;
-      if (!fs::exists(path + "/ferry.yaml", ec)) continue;
+      if (!fs::exists(path + "/ferry.yaml", ec) && SoleModelFile(path).empty()) continue;
       out.push_back({model, version, path});
       ++found;
     }
-    if (found == 0) (*model_errors)[model] = "no version directory holding a ferry.yaml";
+    if (found == 0) {
+      (*model_errors)[model] = "no version directory holding a ferry.yaml or a single model file";
+    }
   }
   return out;
 }

@@ -2,6 +2,8 @@
 //   - a model repository directory: REPO/<name>/<version>/ holds a bundle (ferry.yaml ...),
 //     REPO/<name>/config.yaml and aliases.yaml are optional (model_config.h);
 //   - a list of bundle directories, each served as the model and version its ferry.yaml names.
+// A version directory holding one model file and no ferry.yaml, or a model file given in the
+// list, is served through the bundle its model implies (bundle::Bundle::LoadModelFile).
 // Refresh rescans the source, loads new or changed versions (a version is reloaded only when
 // its files change) and publishes a new immutable Snapshot with one pointer swap. A version
 // that fails to load is reported (listener, index) and never replaces one that serves: the
@@ -49,6 +51,15 @@ class Repository {
   // name the same model and version.
   static absl::StatusOr<std::unique_ptr<Repository>> OpenBundles(
       const std::vector<std::string>& dirs, Listener listener);
+  // The same sources, empty until the first Refresh, so that a server can listen (and say it
+  // is not ready) while the first load runs. ForDirectory fails as OpenDirectory does.
+  static absl::StatusOr<std::unique_ptr<Repository>> ForDirectory(const std::string& root,
+                                                                  Listener listener);
+  static std::unique_ptr<Repository> ForBundles(const std::vector<std::string>& dirs,
+                                                Listener listener);
+  // Bundle mode, after a Refresh: every bundle that has no loaded copy, and any two bundles
+  // naming the same model and version (one line each); OK when there are none.
+  absl::Status CheckBundles();
 
   ~Repository();
   Repository(const Repository&) = delete;

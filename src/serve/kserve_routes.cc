@@ -259,6 +259,65 @@ Response Metadata(const Target& target) {
   return JsonResponse(std::move(body), target, "v2_metadata");
 }
 
+// Why the server cannot take inference requests now; "" when it can.
+std::string NotReadyReason(const ServerState& state, const registry::Snapshot& snapshot) {
+  if (state.draining) return "shutting down: finishing the requests in flight";
+  if (!state.initial_load_done) return "loading models";
+  if (snapshot.models.empty()) {
+    return snapshot.index.empty() ? "no model found to serve"
+                                  : "no model loaded (see GET /v2/repository/index for why)";
+  }
+  return "";
+}
+
+// GET /v2/health/ready: 200 {"ready": true}, or 503 {"ready": false, "reason": ...}.
+Response ServerReady(const ServerState& state) {
+  std::string reason = NotReadyReason(state, *state.repository->snapshot());
+  std::string body;
+  io::JsonWriter w(&body);
+  w.BeginObject().Key("ready").Bool(reason.empty());
+  if (!reason.empty()) w.Key("reason").String(reason);
+  w.EndObject();
+  Response response = JsonResponse(std::move(body), "v2_health");
+  if (!reason.empty()) response.status = 503;
+  return response;
+}
+
+// GET /v2/models/{name}[/versions/{v}]/ready: 200 with "ready": true when that version (or
+// the latest) is loaded and serving; 503 with "ready": false and the reason when the model or
+// version is known but not serving (not loaded yet, failed to load, unloaded, or the server is
+// draining); 404 when nothing of that name was ever seen.
+Response ModelReady(const ServerState& state, std::string_view model, std::string_view version,
+                    const absl::StatusOr<Target>& target) {
+  auto snapshot = state.repository->snapshot();
+  std::string reason = state.draining ? NotReadyReason(state, *snapshot) : "";
+  if (!target.ok() && target.status().code() != absl::StatusCode::kNotFound) {
+    return RouteError(target.status(), "v2_ready");
+  }
+  if (!target.ok()) {
+    for (const registry::VersionState& row : snapshot->index) {
+      if (row.model == model && (version.empty() || row.version == version)) {
+        reason = Cat(row.version.empty() ? "" : Cat("version ", row.version, ": "),
+                     row.state == "READY" ? "not served" : row.state,
+                     row.reason.empty() ? "" : Cat(": ", row.reason));
+      }
+    }
+    if (reason.empty() && !state.initial_load_done) reason = "loading models";
+    if (reason.empty()) return RouteError(target.status(), "v2_ready");
+  }
+  std::string body;
+  io::JsonWriter w(&body);
+  w.BeginObject().Key("name").String(model);
+  w.Key("version").String(target.ok() ? std::string_view(target->version->version) : version);
+  w.Key("ready").Bool(reason.empty());
+  if (!reason.empty()) w.Key("reason").String(reason);
+  w.EndObject();
+  Response response = target.ok() ? JsonResponse(std::move(body), *target, "v2_ready")
+                                  : JsonResponse(std::move(body), "v2_ready");
+  if (!reason.empty()) response.status = 503;
+  return response;
+}
+
 }  // namespace
 
 Response HandleKServe(const Request& request, ServerState& state, const PathSegments& segments) {
@@ -278,10 +337,7 @@ Response HandleKServe(const Request& request, ServerState& state, const PathSegm
       w.BeginObject().Key("live").Bool(true).EndObject();
       return JsonResponse(std::move(body), "v2_health");
     }
-    if (segments[2] == "ready") {
-      w.BeginObject().Key("ready").Bool(true).EndObject();
-      return JsonResponse(std::move(body), "v2_health");
-    }
+    if (segments[2] == "ready") return ServerReady(state);
   }
   if (n >= 3 && segments[1] == "models") {
     std::string_view version;
@@ -299,14 +355,10 @@ Response HandleKServe(const Request& request, ServerState& state, const PathSegm
         return RouteError(s, route);
       }
       absl::StatusOr<Target> target = ResolveTarget(state, request, segments[2], version, "");
+      if (action == "ready") return ModelReady(state, segments[2], version, target);
       if (!target.ok()) return RouteError(target.status(), route);
       if (action == "infer") return Infer(request, state, *target);
-      if (action == "") return Metadata(*target);
-      std::string body;
-      io::JsonWriter w(&body);
-      w.BeginObject().Key("name").String(target->model->name);
-      w.Key("version").String(target->version->version).Key("ready").Bool(true).EndObject();
-      return JsonResponse(std::move(body), *target, route);
+      return Metadata(*target);
     }
   }
   return RouteError(

@@ -47,6 +47,7 @@ struct Server::Impl {
   // Runs on the first worker's loop.
   void BeginDrain() {
     if (shared.draining.exchange(true)) return;
+    shared.state->draining = true;  // /v2/health/ready answers 503 from now on
     boost::system::error_code ec;
     signals->cancel(ec);
     for (auto& worker : workers) {

@@ -4,6 +4,7 @@
 #ifndef FERRY_SERVE_SERVER_STATE_H_
 #define FERRY_SERVE_SERVER_STATE_H_
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 
@@ -37,6 +38,11 @@ struct ServerState {
   ApiKeys keys;
   HandlerOptions options;
   async::AsyncService* async = nullptr;  // not owned; null: the async API answers 503
+  // Readiness (GET /v2/health/ready, .../ready): false while the first load of the models is
+  // still running (the command clears it before loading, sets it after); `draining` is set by
+  // the server when SIGTERM starts the drain.
+  std::atomic<bool> initial_load_done{true};
+  std::atomic<bool> draining{false};
 };
 
 }  // namespace ferry::serve

@@ -1,6 +1,7 @@
 """Shared pieces of the ferry serve end-to-end tests: tiny bundles trained at test time, model
 repositories built from them, and a `ferry serve` process started on a free port of the
-loopback interface whose stderr is collected (the startup log names the port).
+loopback interface whose stderr is collected (the startup log names the port; a server counts
+as started once it logs that its models are loaded).
 
 Environment: FERRY_BINARY (the built ferry), FERRY_SOURCE_DIR (the source tree).
 """
@@ -80,6 +81,7 @@ class Server:
                                      env=full_env, text=True)
         self.lines = []
         self.port = None
+        self.ready = False
         ready = threading.Event()
 
         def pump():
@@ -88,12 +90,14 @@ class Server:
                 match = re.search(r"listening on https?://[^:]+:(\d+)", line)
                 if match:
                     self.port = int(match.group(1))
+                if "ferry serve: ready: serving" in line:
+                    self.ready = True
                     ready.set()
             ready.set()
 
         self.pump = threading.Thread(target=pump, daemon=True)
         self.pump.start()
-        if not ready.wait(60) or self.port is None:
+        if not ready.wait(60) or self.port is None or not self.ready:
             self.proc.kill()
             raise RuntimeError("ferry serve did not start:\n" + "".join(self.lines))
         scheme = "https" if "--tls-cert" in self.args else "http"
@@ -122,6 +126,41 @@ class Server:
         self.stop()
 
 
+class LoadLoop:
+    """Client threads posting {"x1": 1, "x2": 1} to a tiny model's predict URL over keep-alive
+    connections until stop(): .seen holds (version, label) per answer, .failures the rest."""
+
+    def __init__(self, url, clients=3):
+        self.url = url
+        self.seen, self.failures = [], []
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self.client) for _ in range(clients)]
+        for t in self.threads:
+            t.start()
+
+    def client(self):
+        with requests.Session() as session:  # keep-alive, as real clients do
+            while not self.stopping.is_set():
+                try:
+                    r = session.post(self.url, json={"x1": 1, "x2": 1}, timeout=10)
+                    body = r.json()
+                    ok = r.status_code == 200 and body["predictions"][0]["label"] in ("yes", "no")
+                    with self.lock:
+                        if ok:
+                            self.seen.append((body.get("version"), body["predictions"][0]["label"]))
+                        else:
+                            self.failures.append(r.text)
+                except Exception as e:  # noqa: BLE001 - any failure counts
+                    with self.lock:
+                        self.failures.append(repr(e))
+
+    def stop(self):
+        self.stopping.set()
+        for t in self.threads:
+            t.join()
+
+
 def wait_until(predicate, timeout=20, interval=0.05):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -142,3 +181,13 @@ def cleanup():
 def check_binary():
     if not os.path.exists(FERRY):
         sys.exit("serve tests: no ferry binary at %s (set FERRY_BINARY)" % FERRY)
+
+
+def main():
+    """Runs the calling test module's tests against FERRY, then removes the temp files."""
+    import unittest
+    check_binary()
+    try:
+        unittest.main(module="__main__", verbosity=2)
+    finally:
+        cleanup()

@@ -9,7 +9,6 @@ import json
 import os
 import socket
 import subprocess
-import threading
 import time
 import unittest
 
@@ -24,27 +23,8 @@ class HotReload(unittest.TestCase):
         os.makedirs(os.path.join(repo, "tiny"))
         harness.drop_version(repo, "tiny", "1")
         server = harness.Server(repo, "--poll-interval", "0.2", env={"FERRY_API_KEYS": "admin"})
-        url = server.url + "/v1/models/tiny/predict"
-        stop = threading.Event()
-        seen, failures, lock = [], [], threading.Lock()
-
-        def client():
-            with requests.Session() as session:  # keep-alive, as real clients do
-                while not stop.is_set():
-                    try:
-                        r = session.post(url, json={"x1": 1, "x2": 1}, timeout=10)
-                        body = r.json()
-                        ok = r.status_code == 200 and body["predictions"][0]["label"] in ("yes", "no")
-                        with lock:
-                            (seen if ok else failures).append(
-                                (body.get("version"), body["predictions"][0].get("label")) if ok else r.text)
-                    except Exception as e:  # noqa: BLE001 - any failure counts
-                        with lock:
-                            failures.append(repr(e))
-
-        threads = [threading.Thread(target=client) for _ in range(3)]
-        for t in threads:
-            t.start()
+        load = harness.LoadLoop(server.url + "/v1/models/tiny/predict")
+        seen = load.seen
         try:
             self.assertTrue(harness.wait_until(lambda: len(seen) > 50))
             harness.drop_version(repo, "tiny", "2", flipped=True)
@@ -56,10 +36,8 @@ class HotReload(unittest.TestCase):
             count = len(seen)
             self.assertTrue(harness.wait_until(lambda: len(seen) > count + 50))
         finally:
-            stop.set()
-            for t in threads:
-                t.join()
-        self.assertEqual(failures, [])
+            load.stop()
+        self.assertEqual(load.failures, [])
         versions = [v for v, _ in seen]
         self.assertEqual(versions[-1], "2")  # the corrupt version 3 never served
         self.assertNotIn("3", versions)
@@ -191,8 +169,4 @@ class FlightDelaysExample(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    harness.check_binary()
-    try:
-        unittest.main(verbosity=2)
-    finally:
-        harness.cleanup()
+    harness.main()

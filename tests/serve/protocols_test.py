@@ -291,8 +291,4 @@ class KeysAndTls(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    harness.check_binary()
-    try:
-        unittest.main(verbosity=2)
-    finally:
-        harness.cleanup()
+    harness.main()
