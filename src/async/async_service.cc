@@ -37,7 +37,7 @@ absl::StatusOr<std::unique_ptr<AsyncService>> AsyncService::Start(
   service->results_ = std::move(*results);
   if (queue_url->kind == "embedded") {
     EmbeddedQueueOptions embedded{state_db, service->results_url_, options.results_table,
-                                  options.workers};
+                                  options.workers, service->results_url_ == state_db};
     auto queue = EmbeddedQueue::Open(embedded, repository);
     if (!queue.ok()) return queue.status();
     service->queue_ = std::move(*queue);
@@ -65,11 +65,15 @@ absl::StatusOr<std::string> AsyncService::Submit(const std::string& model,
                                                  const std::string& alias,
                                                  const RecordBatch& record) {
   QueuedRequest request = MakeRequest(NewRequestId(), model, version, alias, NowMs(), record);
-  absl::Status status =
-      results_->AddPending(request.id, model, FormatUtcTime(absl::FromUnixMillis(request.received_ms)));
+  const bool separate = !queue_->RecordsWaitingRow();
+  absl::Status status = absl::OkStatus();
+  if (separate) {
+    status = results_->AddPending(request.id, model,
+                                  FormatUtcTime(absl::FromUnixMillis(request.received_ms)));
+  }
   if (status.ok()) {
     status = queue_->Enqueue(request);
-    if (!status.ok()) (void)results_->Remove(request.id);
+    if (!status.ok() && separate) (void)results_->Remove(request.id);
   }
   if (!status.ok()) {
     ++failures_;

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "async/request_scorer.h"
+#include "async/result_store.h"
 #include "stream/adapters.h"
 
 namespace ferry::async {
@@ -85,14 +86,23 @@ absl::Status EmbeddedQueue::LoadQueued() {
 absl::Status EmbeddedQueue::Enqueue(const QueuedRequest& request) {
   {
     std::lock_guard<std::mutex> lock(db_mutex_);
-    absl::Status status = db_->Execute(
-        absl::StrCat("INSERT INTO ", kTable,
-                     " (id, model, version, alias, received_ms, event) VALUES "
-                     "($1, $2, $3, $4, $5, $6)"),
-        {Value::String(request.id), Value::String(request.model), Value::String(request.version),
-         Value::String(request.alias), Value::Int(request.received_ms),
-         Value::String(request.event)});
+    absl::Status status = db_->Begin();
+    if (status.ok()) {
+      status = db_->Execute(
+          absl::StrCat("INSERT INTO ", kTable,
+                       " (id, model, version, alias, received_ms, event) VALUES "
+                       "($1, $2, $3, $4, $5, $6)"),
+          {Value::String(request.id), Value::String(request.model),
+           Value::String(request.version), Value::String(request.alias),
+           Value::Int(request.received_ms), Value::String(request.event)});
+    }
+    if (status.ok() && options_.results_in_queue_database) {
+      status = InsertWaitingRow(*db_, options_.results_table, request.id, request.model,
+                                FormatUtcTime(absl::FromUnixMillis(request.received_ms)));
+    }
+    if (status.ok()) status = db_->Commit();
     if (!status.ok()) {
+      (void)db_->Rollback();
       return absl::UnavailableError(
           absl::StrCat("cannot queue the request in ", db_->description(), ": ", status.message()));
     }

@@ -31,6 +31,9 @@ struct EmbeddedQueueOptions {
   std::string results_url;   // where results go (SQLite or PostgreSQL)
   std::string results_table;
   int workers = 2;
+  // The results live in the queue's database: Enqueue inserts the waiting result row in the
+  // queue row's transaction (one commit, one fsync).
+  bool results_in_queue_database = false;
 };
 
 class EmbeddedQueue : public RequestQueue {
@@ -45,6 +48,7 @@ class EmbeddedQueue : public RequestQueue {
   int64_t Depth() const override;
   int64_t Completed() const override { return completed_.load(); }
   void StartWorkers() override;
+  bool RecordsWaitingRow() const override { return options_.results_in_queue_database; }
 
  private:
   EmbeddedQueue(EmbeddedQueueOptions options, std::unique_ptr<store::Database> db,

@@ -31,6 +31,9 @@ class RequestQueue {
   virtual absl::Status Enqueue(const QueuedRequest& request) = 0;
   // Requests waiting to be scored, or -1 when only the broker knows.
   virtual int64_t Depth() const { return -1; }
+  // True when Enqueue also inserts the request's waiting row in the result store (in the same
+  // transaction, when both live in one database); the caller inserts it otherwise.
+  virtual bool RecordsWaitingRow() const { return false; }
   // Starts this process's workers, if the queue has any (call once the models are loaded).
   virtual void StartWorkers() {}
   // Requests scored by this process's workers so far.

@@ -78,6 +78,7 @@ absl::StatusOr<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string
   auto db = store::OpenDatabase(url);
   if (!db.ok()) return db.status();
   std::unique_ptr<ResultStore> result(new ResultStore(std::move(*db), store::QuoteIdentifier(table)));
+  result->table_name_ = table;
   absl::Status created = result->db_->Execute(
       absl::StrCat("CREATE TABLE IF NOT EXISTS ", result->table_,
                    " (id TEXT PRIMARY KEY, model TEXT, version TEXT, received_at TEXT, "
@@ -90,12 +91,18 @@ absl::StatusOr<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string
   return result;
 }
 
+absl::Status InsertWaitingRow(store::Database& db, const std::string& table,
+                              const std::string& id, const std::string& model,
+                              const std::string& received_at) {
+  return db.Execute(absl::StrCat("INSERT INTO ", store::QuoteIdentifier(table),
+                                 " (id, model, received_at) VALUES ($1, $2, $3)"),
+                    {Value::String(id), Value::String(model), Value::String(received_at)});
+}
+
 absl::Status ResultStore::AddPending(const std::string& id, const std::string& model,
                                      const std::string& received_at) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return db_->Execute(
-      absl::StrCat("INSERT INTO ", table_, " (id, model, received_at) VALUES ($1, $2, $3)"),
-      {Value::String(id), Value::String(model), Value::String(received_at)});
+  return InsertWaitingRow(*db_, table_name_, id, model, received_at);
 }
 
 absl::Status ResultStore::Remove(const std::string& id) {

@@ -76,9 +76,16 @@ class ResultStore {
 
   std::mutex mutex_;
   std::unique_ptr<store::Database> db_;
-  std::string table_;  // quoted
+  std::string table_;       // quoted
+  std::string table_name_;  // unquoted
   std::string description_;
 };
+
+// The waiting row of AddPending, written through `db` (e.g. inside the caller's transaction);
+// `table` unquoted.
+absl::Status InsertWaitingRow(store::Database& db, const std::string& table,
+                              const std::string& id, const std::string& model,
+                              const std::string& received_at);
 
 // "2026-11-21T04:00:00.123Z"
 std::string FormatUtcTime(absl::Time t);
