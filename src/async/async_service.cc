@@ -77,9 +77,9 @@ absl::StatusOr<std::string> AsyncService::Submit(const std::string& model,
   }
   if (!status.ok()) {
     ++failures_;
-    return absl::UnavailableError(
-        absl::StrCat("the request could not be queued (", status.message(),
-                     "); nothing was queued, try again later"));
+    return absl::UnavailableError(absl::StrCat("the request could not be queued (",
+                                               status.message(),
+                                               "); nothing was queued, try again later"));
   }
   ++submitted_;
   return request.id;
@@ -90,9 +90,9 @@ absl::StatusOr<std::optional<StoredResult>> AsyncService::Lookup(const std::stri
 }
 
 std::string AsyncService::Describe() const {
-  std::string text = absl::StrCat("queue ", queue_->description(), ", results ",
-                                  store::RedactUrl(results_url_), " (table ",
-                                  options_.results_table, ")");
+  std::string text =
+      absl::StrCat("queue ", queue_->description(), ", results ", store::RedactUrl(results_url_),
+                   " (table ", options_.results_table, ")");
   if (queue_->Depth() >= 0) absl::StrAppend(&text, ", ", options_.workers, " worker(s)");
   absl::StrAppend(&text, ", retention ", absl::FormatDuration(options_.retention));
   return text;

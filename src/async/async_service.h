@@ -7,8 +7,8 @@
 // Submit order, so that nothing acknowledged is lost and every queued id is known: the result
 // row is inserted as waiting, then the request is queued durably; if queueing fails the row
 // is removed and the caller answers 503. (With the embedded queue and results in its
-// database, both rows are inserted in one transaction.) The sweep deletes rows older than the retention, so
-// an expired id is unknown (404), like one never seen. Thread-safe.
+// database, both rows are inserted in one transaction.) The sweep deletes rows older than the
+// retention, so an expired id is unknown (404), like one never seen. Thread-safe.
 #ifndef FERRY_ASYNC_ASYNC_SERVICE_H_
 #define FERRY_ASYNC_ASYNC_SERVICE_H_
 

@@ -87,15 +87,17 @@ TEST(ResultStoreTest, WaitingScoredFailedListedAndSwept) {
   // What a table sink with shape json writes (src/stream/table_sink.cc).
   auto db = store::OpenDatabase("sqlite://" + dir + "/r.db");
   ASSERT_TRUE(db.ok());
-  ASSERT_TRUE((*db)->Execute("UPDATE ferry_async_results SET version = '3', processed_at = "
-                             "'2026-01-01T00:00:01.000Z', event = $1 WHERE id = 'a'",
-                             {Value::String("{\"model\":\"m\",\"version\":\"3\",\"id\":\"a\","
-                                            "\"prediction\":{\"label\":\"yes\",\"p\":{\"yes\":"
-                                            "0.75}},\"processed_at\":\"x\"}")})
+  ASSERT_TRUE((*db)
+                  ->Execute("UPDATE ferry_async_results SET version = '3', processed_at = "
+                            "'2026-01-01T00:00:01.000Z', event = $1 WHERE id = 'a'",
+                            {Value::String("{\"model\":\"m\",\"version\":\"3\",\"id\":\"a\","
+                                           "\"prediction\":{\"label\":\"yes\",\"p\":{\"yes\":"
+                                           "0.75}},\"processed_at\":\"x\"}")})
                   .ok());
-  ASSERT_TRUE((*db)->Execute("INSERT INTO ferry_async_results (id, model, version, processed_at, "
-                             "event) VALUES ('b', 'm', '3', '2026-01-02T00:00:00.000Z', "
-                             "'{\"id\":\"b\",\"error\":\"x1: not a number\"}')")
+  ASSERT_TRUE((*db)
+                  ->Execute("INSERT INTO ferry_async_results (id, model, version, processed_at, "
+                            "event) VALUES ('b', 'm', '3', '2026-01-02T00:00:00.000Z', "
+                            "'{\"id\":\"b\",\"error\":\"x1: not a number\"}')")
                   .ok());
   got = (*store)->Get("a");
   ASSERT_TRUE(got.ok() && got->has_value());
@@ -246,8 +248,8 @@ TEST_F(EmbeddedTest, QueuedWithoutWorkersIsScoredAfterRestartWithItsPolicy) {
   EXPECT_EQ(b.version, "1");
   EXPECT_NE(b.prediction_json.find("\"label\":\"yes\""), std::string::npos) << b.prediction_json;
   // The queue row is deleted and counted just after the result is stored.
-  for (int i = 0; i < 500 && service->RenderMetrics().find("ferry_async_queue_depth 0") ==
-                                 std::string::npos;
+  for (int i = 0;
+       i < 500 && service->RenderMetrics().find("ferry_async_queue_depth 0") == std::string::npos;
        ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

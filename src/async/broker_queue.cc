@@ -20,7 +20,8 @@ constexpr char kForms[] =
 class BrokerQueue : public RequestQueue {
  public:
   explicit BrokerQueue(QueueUrl url)
-      : url_(std::move(url)), description_(absl::StrCat(url_.kind, ":", url_.endpoint, "/", url_.name)) {}
+      : url_(std::move(url)),
+        description_(absl::StrCat(url_.kind, ":", url_.endpoint, "/", url_.name)) {}
 
   const std::string& description() const override { return description_; }
 
@@ -40,7 +41,8 @@ class BrokerQueue : public RequestQueue {
         config.url = url_.endpoint;
         config.stream = name;
       }
-      auto sink = url_.kind == "kafka" ? stream::MakeKafkaSink(config) : stream::MakeRedisSink(config);
+      auto sink =
+          url_.kind == "kafka" ? stream::MakeKafkaSink(config) : stream::MakeRedisSink(config);
       if (!sink.ok()) return sink.status();
       it = sinks_.emplace(name, std::move(*sink)).first;
     }
@@ -84,15 +86,16 @@ absl::StatusOr<QueueUrl> ParseQueueUrl(const std::string& url) {
     size_t slash = rest.rfind('/');
     if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size() ||
         (kind == "kafka" && rest.find('/') != slash)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--async-queue ", url, ": no ", kind == "kafka" ? "topic" : "stream",
-                       " name after the address; ", kForms));
+      return absl::InvalidArgumentError(absl::StrCat("--async-queue ", url, ": no ",
+                                                     kind == "kafka" ? "topic" : "stream",
+                                                     " name after the address; ", kForms));
     }
     std::string endpoint = rest.substr(0, slash);
     if (kind == "redis") endpoint = absl::StrCat("redis://", endpoint);
     return QueueUrl{kind, endpoint, rest.substr(slash + 1), std::move(properties)};
   }
-  return absl::InvalidArgumentError(absl::StrCat("--async-queue '", url, "' is not known; ", kForms));
+  return absl::InvalidArgumentError(
+      absl::StrCat("--async-queue '", url, "' is not known; ", kForms));
 }
 
 absl::StatusOr<std::unique_ptr<RequestQueue>> OpenBrokerQueue(const QueueUrl& url) {

@@ -41,9 +41,9 @@ absl::StatusOr<std::unique_ptr<EmbeddedQueue>> EmbeddedQueue::Open(
       "received_ms BIGINT NOT NULL, event TEXT NOT NULL)"));
   if (status.ok()) status = queue->LoadQueued();
   if (!status.ok()) {
-    return absl::Status(status.code(), absl::StrCat("the embedded async queue in ",
-                                                    queue->db_->description(), ": ",
-                                                    status.message()));
+    return absl::Status(
+        status.code(), absl::StrCat("the embedded async queue in ", queue->db_->description(), ": ",
+                                    status.message()));
   }
   return queue;
 }
@@ -71,8 +71,9 @@ absl::Status EmbeddedQueue::LoadQueued() {
   for (const RecordBatch& chunk : *chunks) {
     for (size_t r = 0; r < chunk.num_rows(); ++r) {
       const Value& ms = chunk.column(4).values[r];
-      pending_.push_back({Text(chunk, 0, r), Text(chunk, 1, r), Text(chunk, 2, r),
-                          Text(chunk, 3, r), ms.is_null() ? 0 : static_cast<int64_t>(*ms.ToDouble()), Text(chunk, 5, r)});
+      pending_.push_back(
+          {Text(chunk, 0, r), Text(chunk, 1, r), Text(chunk, 2, r), Text(chunk, 3, r),
+           ms.is_null() ? 0 : static_cast<int64_t>(*ms.ToDouble()), Text(chunk, 5, r)});
     }
   }
   if (!pending_.empty()) {
@@ -88,13 +89,12 @@ absl::Status EmbeddedQueue::Enqueue(const QueuedRequest& request) {
     std::lock_guard<std::mutex> lock(db_mutex_);
     absl::Status status = db_->Begin();
     if (status.ok()) {
-      status = db_->Execute(
-          absl::StrCat("INSERT INTO ", kTable,
-                       " (id, model, version, alias, received_ms, event) VALUES "
-                       "($1, $2, $3, $4, $5, $6)"),
-          {Value::String(request.id), Value::String(request.model),
-           Value::String(request.version), Value::String(request.alias),
-           Value::Int(request.received_ms), Value::String(request.event)});
+      status = db_->Execute(absl::StrCat("INSERT INTO ", kTable,
+                                         " (id, model, version, alias, received_ms, event) VALUES "
+                                         "($1, $2, $3, $4, $5, $6)"),
+                            {Value::String(request.id), Value::String(request.model),
+                             Value::String(request.version), Value::String(request.alias),
+                             Value::Int(request.received_ms), Value::String(request.event)});
     }
     if (status.ok() && options_.results_in_queue_database) {
       status = InsertWaitingRow(*db_, options_.results_table, request.id, request.model,

@@ -4,9 +4,9 @@
 // (RequestScorer, the server's own repository snapshot), upsert the result through the stream
 // layer's table sink with shape "json" into the result store, then delete the queue row. At
 // Open every row still queued (the server stopped or crashed before scoring it) is queued
-// again (scored once StartWorkers is called), so an acknowledged request is scored after a restart (at least once; the result
-// upsert on the id makes a repeat harmless). With 0 workers nothing is scored (requests stay
-// queued for a later start). Thread-safe.
+// again (scored once StartWorkers is called), so an acknowledged request is scored after a restart
+// (at least once; the result upsert on the id makes a repeat harmless). With 0 workers nothing is
+// scored (requests stay queued for a later start). Thread-safe.
 #ifndef FERRY_ASYNC_EMBEDDED_QUEUE_H_
 #define FERRY_ASYNC_EMBEDDED_QUEUE_H_
 

@@ -42,10 +42,10 @@ bool IsRequestId(std::string_view text) {
   return true;
 }
 
-QueuedRequest MakeRequest(std::string id, std::string model, std::string version,
-                          std::string alias, int64_t received_ms, const RecordBatch& record) {
-  QueuedRequest request{std::move(id), std::move(model), std::move(version), std::move(alias),
-                        received_ms, ""};
+QueuedRequest MakeRequest(std::string id, std::string model, std::string version, std::string alias,
+                          int64_t received_ms, const RecordBatch& record) {
+  QueuedRequest request{std::move(id),    std::move(model), std::move(version),
+                        std::move(alias), received_ms,      ""};
   io::JsonWriter w(&request.event);
   w.BeginObject()
       .Key("id")

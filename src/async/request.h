@@ -36,8 +36,8 @@ std::string NewRequestId();
 bool IsRequestId(std::string_view text);
 
 // The request with its event; `record` is one input row (REQUIRES: record.num_rows() == 1).
-QueuedRequest MakeRequest(std::string id, std::string model, std::string version,
-                          std::string alias, int64_t received_ms, const RecordBatch& record);
+QueuedRequest MakeRequest(std::string id, std::string model, std::string version, std::string alias,
+                          int64_t received_ms, const RecordBatch& record);
 
 // How `ferry stream` workers (and the embedded ones) decode request events: id from "id",
 // inputs from "inputs", event time from "received_at".

@@ -56,10 +56,11 @@ stream::SinkBatch RequestScorer::Score(const QueuedRequest& request) {
     return stream::BuildDeadLetters(dead, request.model, "", now_ms);
   }
   bundle::ScoredBatch scored = (*version)->bundle->Score(events.inputs);
-  stream::SinkBatch out = stream::BuildOutputs(stream::OutputConfig{}, request.model,
-                                               (*version)->version, events, scored, messages,
-                                               now_ms, &dead);
-  if (!dead.empty()) return stream::BuildDeadLetters(dead, request.model, (*version)->version, now_ms);
+  stream::SinkBatch out =
+      stream::BuildOutputs(stream::OutputConfig{}, request.model, (*version)->version, events,
+                           scored, messages, now_ms, &dead);
+  if (!dead.empty())
+    return stream::BuildDeadLetters(dead, request.model, (*version)->version, now_ms);
   return out;
 }
 

@@ -77,23 +77,23 @@ absl::StatusOr<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string
                                                                const std::string& table) {
   auto db = store::OpenDatabase(url);
   if (!db.ok()) return db.status();
-  std::unique_ptr<ResultStore> result(new ResultStore(std::move(*db), store::QuoteIdentifier(table)));
+  std::unique_ptr<ResultStore> result(
+      new ResultStore(std::move(*db), store::QuoteIdentifier(table)));
   result->table_name_ = table;
   absl::Status created = result->db_->Execute(
       absl::StrCat("CREATE TABLE IF NOT EXISTS ", result->table_,
                    " (id TEXT PRIMARY KEY, model TEXT, version TEXT, received_at TEXT, "
                    "processed_at TEXT, event TEXT)"));
   if (!created.ok()) {
-    return absl::Status(created.code(), absl::StrCat("async results table ", table, " in ",
-                                                     result->description_, ": ",
-                                                     created.message()));
+    return absl::Status(created.code(),
+                        absl::StrCat("async results table ", table, " in ", result->description_,
+                                     ": ", created.message()));
   }
   return result;
 }
 
-absl::Status InsertWaitingRow(store::Database& db, const std::string& table,
-                              const std::string& id, const std::string& model,
-                              const std::string& received_at) {
+absl::Status InsertWaitingRow(store::Database& db, const std::string& table, const std::string& id,
+                              const std::string& model, const std::string& received_at) {
   return db.Execute(absl::StrCat("INSERT INTO ", store::QuoteIdentifier(table),
                                  " (id, model, received_at) VALUES ($1, $2, $3)"),
                     {Value::String(id), Value::String(model), Value::String(received_at)});
@@ -129,16 +129,16 @@ absl::StatusOr<std::vector<StoredResult>> ResultStore::List(const std::string& m
                                                             size_t limit) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<StoredResult> out;
-  absl::Status status = db_->Query(
-      absl::StrCat("SELECT ", kColumns, " FROM ", table_,
-                   " WHERE model = $1 AND event IS NOT NULL AND processed_at >= $2 AND "
-                   "processed_at < $3 ORDER BY processed_at, id LIMIT $4"),
-      {Value::String(model), Value::String(FormatUtcTime(from)), Value::String(FormatUtcTime(to)),
-       Value::Int(static_cast<int64_t>(limit))},
-      1024, [&](RecordBatch chunk) {
-        for (size_t r = 0; r < chunk.num_rows(); ++r) out.push_back(FromRow(chunk, r));
-        return absl::OkStatus();
-      });
+  absl::Status status =
+      db_->Query(absl::StrCat("SELECT ", kColumns, " FROM ", table_,
+                              " WHERE model = $1 AND event IS NOT NULL AND processed_at >= $2 AND "
+                              "processed_at < $3 ORDER BY processed_at, id LIMIT $4"),
+                 {Value::String(model), Value::String(FormatUtcTime(from)),
+                  Value::String(FormatUtcTime(to)), Value::Int(static_cast<int64_t>(limit))},
+                 1024, [&](RecordBatch chunk) {
+                   for (size_t r = 0; r < chunk.num_rows(); ++r) out.push_back(FromRow(chunk, r));
+                   return absl::OkStatus();
+                 });
   if (!status.ok()) return status;
   return out;
 }

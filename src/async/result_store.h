@@ -83,9 +83,8 @@ class ResultStore {
 
 // The waiting row of AddPending, written through `db` (e.g. inside the caller's transaction);
 // `table` unquoted.
-absl::Status InsertWaitingRow(store::Database& db, const std::string& table,
-                              const std::string& id, const std::string& model,
-                              const std::string& received_at);
+absl::Status InsertWaitingRow(store::Database& db, const std::string& table, const std::string& id,
+                              const std::string& model, const std::string& received_at);
 
 // "2026-11-21T04:00:00.123Z"
 std::string FormatUtcTime(absl::Time t);

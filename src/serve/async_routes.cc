@@ -42,8 +42,8 @@ Response Submit(const Request& request, ServerState& state, std::string_view mod
   if (!features.ok(0)) {
     return RouteError(UnprocessableFields(features.error(0)), kSubmitRoute, &*target);
   }
-  absl::StatusOr<std::string> id = state.async->Submit(
-      target->model->name, std::string(version), std::string(alias), decoded->batch);
+  absl::StatusOr<std::string> id = state.async->Submit(target->model->name, std::string(version),
+                                                       std::string(alias), decoded->batch);
   if (!id.ok()) return RouteError(id.status(), kSubmitRoute, &*target);
   std::string body;
   io::JsonWriter w(&body);
