@@ -37,6 +37,7 @@ class BrokerQueue : public RequestQueue {
         config.topic = name;
         config.properties = url_.properties;
         config.properties.emplace("message.timeout.ms", "10000");
+        config.properties.emplace("linger.ms", "0");  // one request at a time: send it now
       } else {
         config.url = url_.endpoint;
         config.stream = name;
