@@ -14,7 +14,7 @@ PACKAGES=(
   librdkafka-dev libhiredis-dev libpq-dev libsqlite3-dev postgresql redis-server
   default-jre-headless nodejs kcat python3-confluent-kafka python3-psycopg2 python3-redis
   libboost-dev libssl-dev openssl curl wrk prometheus gunicorn python3-flask python3-requests
-  tzdata
+  tzdata chromium
 )
 
 missing=()

@@ -137,6 +137,7 @@ class SpecParser {
           }
         }
         if (body["regex"]) Scalar(body["regex"], where + ".regex", &in.regex);
+        if (body["description"]) Scalar(body["description"], where + ".description", &in.description);
       } else {
         continue;
       }

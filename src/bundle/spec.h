@@ -35,6 +35,7 @@ struct InputSpec {
   std::optional<double> min, max;
   std::vector<Value> enum_values;
   std::string regex;
+  std::string description;  // for people (forms, docs); no effect on scoring
   int line = 0;
 };
 

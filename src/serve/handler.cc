@@ -41,7 +41,7 @@ Response Handle(const Request& request, ServerState& state) {
   for (absl::string_view s : absl::StrSplit(request.path, '/', absl::SkipEmpty())) {
     segments.push_back(Std(s));
   }
-  if (segments.empty()) return Root(request, state);
+  if (segments.empty()) return WantsHtml(request) ? WebIndex(request, state) : Root(request, state);
   std::string_view first = segments[0];
   if (first == "v1" && segments.size() >= 2 &&
       (segments[1] == "requests" ||
@@ -53,6 +53,7 @@ Response Handle(const Request& request, ServerState& state) {
     return HandleNative(request, state, segments);
   }
   if (first == "v2") return HandleKServe(request, state, segments);
+  if (first == "models" || first == "assets") return HandleWeb(request, state, segments);
   if (segments.size() == 1) {
     if (first == "metrics") return MetricsText(request, state);
     if (first == "invocations" || first == "ping" || first == "health" || first == "version") {

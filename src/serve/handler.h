@@ -8,6 +8,8 @@
 //   admin    POST /v2/repository/index, /v2/repository/models/{name}/load|unload (API key)
 //   MLflow   POST /invocations    GET /ping, /health, /version
 //   metrics  GET  /metrics
+//   web      GET  / (HTML when the client accepts text/html), /models/{name}[/batch],
+//                 /assets/{file} (web_routes.cc, src/serve/web/)
 // Every answer that involves a model names it and its version (body and X-Ferry-Model /
 // X-Ferry-Model-Version headers); every failure is {"error": ...} (http_errors.h).
 #ifndef FERRY_SERVE_HANDLER_H_

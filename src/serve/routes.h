@@ -66,6 +66,12 @@ Response HandleKServe(const Request& request, ServerState& state, const PathSegm
 Response HandleAdmin(const Request& request, ServerState& state, const PathSegments& segments);
 Response HandleMlflow(const Request& request, ServerState& state, const PathSegments& segments);
 
+// The web front end (web_routes.cc): pages for browsers under /models and /assets, and the
+// HTML model list that GET / answers when the client accepts text/html (WantsHtml).
+bool WantsHtml(const Request& request);
+Response WebIndex(const Request& request, ServerState& state);
+Response HandleWeb(const Request& request, ServerState& state, const PathSegments& segments);
+
 // The asynchronous API (async_routes.cc): POST /v1/models/{name}[/versions/{v}|/aliases/{a}]
 // /requests and GET /v1/requests/{id}.
 Response HandleAsync(const Request& request, ServerState& state, const PathSegments& segments);
