@@ -3,7 +3,9 @@
 # (JSONL and CSV) and shows each request next to its decoded prediction, then the same flights
 # in minutes, records ferry rejects, and one line each from the other two examples; it ends by
 # serving the flight delay bundle with `ferry serve` at http://localhost:$DEMO_PORT (8080 by
-# default) and prints a curl command that gets a decoded prediction; Ctrl-C stops it.
+# default) with the embedded async API (no Kafka or PostgreSQL), asks it once with the sync API
+# and once with the async API (curl commands shown), and prints the URL of the web form
+# (http://localhost:8080/models/flight_delays); Ctrl-C stops it.
 # DEMO_SERVE=0 skips the serving step (for scripted runs).
 # Expects `make examples` to have run (the Makefile's demo target does that first).
 # The binary is $FERRY_BINARY when set, else $BUILD_DIR/ferry (BUILD_DIR defaults to build).
@@ -105,21 +107,25 @@ if [ "${DEMO_SERVE:-1}" = "0" ]; then
 fi
 
 PORT="${DEMO_PORT:-8080}"
-URL="http://localhost:$PORT/v1/models/flight_delays/predict"
-say "Serve the flight delay bundle over HTTP (ferry serve; docs/serve.md)"
-printf '$ %s\n' "ferry serve --port $PORT examples/flight_delays/bundle"
-"$FERRY" serve --port "$PORT" "$FLIGHTS/bundle" &
+BASE="http://localhost:$PORT"
+URL="$BASE/v1/models/flight_delays/predict"
+# The async API's embedded queue and result store (SQLite) live in the build directory, so the
+# results page keeps the demo's requests from one run to the next.
+STATE="$ROOT/${BUILD_DIR:-build}/demo-state"
+say "Serve the flight delay bundle over HTTP, with its web pages and the async API (docs/serve.md)"
+printf '$ %s\n' "ferry serve --port $PORT --state-dir ${STATE#"$ROOT/"} examples/flight_delays/bundle"
+"$FERRY" serve --port "$PORT" --state-dir "$STATE" "$FLIGHTS/bundle" &
 SERVER=$!
 trap 'kill -TERM "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$TMP"' EXIT
 trap 'exit 0' INT TERM
 for _ in $(seq 100); do
-  curl -s -o /dev/null "http://localhost:$PORT/ping" && break
+  curl -s -o /dev/null "$BASE/ping" && break
   kill -0 "$SERVER" 2>/dev/null || fail "ferry serve did not start (is port $PORT busy? set DEMO_PORT)"
   sleep 0.1
 done
 CURL=(curl -s -F DepDelay=5.0 -F Carrier=AA -F FlightDate=2016-12-23 -F Origin=ATL -F Dest=SFO
       -F FlightNum=1519 "$URL")
-say "Ask it (a form post, as web forms and curl -F send it):"
+say "Ask it now (the sync API; a form post, as web forms and curl -F send it):"
 echo "  ${CURL[*]}"
 answer="$("${CURL[@]}")" || fail "the request to $URL failed"
 echo "  $answer"
@@ -129,6 +135,29 @@ echo
 echo "  JSON works too:"
 echo "  curl -s $URL -H 'Content-Type: application/json' \\"
 echo "    -d '{\"DepDelay\": 5.0, \"Carrier\": \"AA\", \"FlightDate\": \"2016-12-23\", \"Origin\": \"ATL\", \"Dest\": \"SFO\"}'"
+
+say "Or submit it as a request (the async API): an id at once, then poll until it is scored"
+SUBMIT=(curl -s -F DepDelay=5.0 -F Carrier=AA -F FlightDate=2016-12-23 -F Origin=ATL -F Dest=SFO
+        -F FlightNum=1519 "$BASE/v1/models/flight_delays/requests")
+echo "  ${SUBMIT[*]}"
+submitted="$("${SUBMIT[@]}")" || fail "the request to $BASE/v1/models/flight_delays/requests failed"
+echo "  $submitted"
+id="$("$PYTHON" -c 'import json, sys; print(json.loads(sys.argv[1])["id"])' "$submitted")" ||
+  fail "the async API did not answer with an id"
+echo "  curl -s $BASE/v1/requests/$id"
+result=""
+for _ in $(seq 100); do
+  result="$(curl -s "$BASE/v1/requests/$id")"
+  case "$result" in *'"status":"WAIT"'*) sleep 0.1 ;; *) break ;; esac
+done
+echo "  $result"
+"$PYTHON" -c 'import json, sys; r = json.loads(sys.argv[1]); assert r["status"] == "OK", r; print("  -> delay_class:", r["prediction"]["delay_class"])' "$result" ||
+  fail "the async API did not answer the request with a decoded prediction"
 echo "  KServe V2: POST /v2/models/flight_delays/infer   MLflow: POST /invocations   metrics: GET /metrics"
-say "ferry serve is running at http://localhost:$PORT; press Ctrl-C to stop it."
+
+say "Open the pages in a browser:"
+echo "  $BASE/models/flight_delays          the form: Predict now, or Submit as request"
+echo "  $BASE/models/flight_delays/batch    stored results of the requests, by date"
+echo "  $BASE/                              every model, its versions and health"
+say "ferry serve is running at $BASE; press Ctrl-C to stop it."
 wait "$SERVER"
