@@ -77,6 +77,8 @@ struct TreeArrays {
         int32_t idx[kLockstep];
         for (size_t g = 0; g < kLockstep; ++g) idx[g] = root;
         for (int32_t d = 0; d < depth; ++d) {
+          // Unrolled, so the kLockstep chains stay in registers and overlap.
+#pragma GCC unroll 16
           for (size_t g = 0; g < kLockstep; ++g) idx[g] = next(idx[g], r + g);
         }
         for (size_t g = 0; g < kLockstep; ++g) {
@@ -105,6 +107,7 @@ struct TreeArrays {
         depth = std::max(depth, depths_[t + g]);
       }
       for (int32_t d = 0; d < depth; ++d) {
+#pragma GCC unroll 16
         for (size_t g = 0; g < kLockstep; ++g) idx[g] = next(idx[g]);
       }
       for (size_t g = 0; g < kLockstep; ++g) {
