@@ -42,12 +42,9 @@ std::vector<BackfillOutcome> RunBackfill(const ScoreJobConfig& config,
       run.period = periods[i];
       run.threads = threads;
       run.stop = options.stop;
-      if (!options.force && config.output.table_url.empty()) {
-        absl::StatusOr<std::string> target = OutputTarget(config, run);
-        if (target.ok() && IsPublished(*target)) {
-          out.status = "skipped";
-          continue;
-        }
+      if (!options.force && IsPeriodPublished(config, run)) {
+        out.status = "skipped";
+        continue;
       }
       out.summary = RunScoreJob(config, run);
       out.status = out.summary.status;

@@ -1,10 +1,13 @@
 // Run periods and path templates (see run_period.h).
 #include "batch/run_period.h"
 
+#include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "batch/row_partitions.h"
 
 namespace ferry::batch {
 namespace {
@@ -106,6 +109,30 @@ std::vector<RunPeriod> PeriodsBetween(absl::CivilDay from, absl::CivilDay to, Pe
   return out;
 }
 
+std::vector<std::string> RowKeysOf(absl::string_view text, const TemplateContext& context) {
+  std::vector<std::string> keys;
+  static const std::set<std::string, std::less<>> kBuiltins = {
+      "date",       "year",       "month", "day", "prev_day", "next_day",
+      "prev_month", "next_month", "start", "end", "shard",    "num_shards"};
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '{') continue;
+    if (i + 1 < text.size() && text[i + 1] == '{') {
+      ++i;
+      continue;
+    }
+    size_t close = text.find('}', i);
+    if (close == absl::string_view::npos) break;  // ExpandTemplate reports it
+    absl::string_view name = text.substr(i + 1, close - i - 1);
+    name = name.substr(0, name.find(':'));
+    if (!kBuiltins.count(name) && !context.vars.count(std::string(name)) &&
+        std::find(keys.begin(), keys.end(), name) == keys.end()) {
+      keys.emplace_back(name);
+    }
+    i = close;
+  }
+  return keys;
+}
+
 absl::StatusOr<std::string> ExpandTemplate(absl::string_view text, const TemplateContext& context,
                                            absl::string_view where) {
   const RunPeriod& p = context.period;
@@ -177,6 +204,13 @@ absl::StatusOr<std::string> ExpandTemplate(absl::string_view text, const Templat
       out += absl::StrCat(context.shard);
     } else if (name == "num_shards" && !has_format) {
       out += absl::StrCat(context.num_shards);
+    } else if (int column =
+                   context.row_batch ? context.row_batch->FindColumn(std::string(name)) : -1;
+               column >= 0) {
+      absl::StatusOr<std::string> value = PartitionValueText(
+          context.row_batch->column(column).values[context.row], name, format, has_format);
+      if (!value.ok()) return value.status();
+      out += *value;
     } else {
       std::vector<std::string> vars;
       for (const auto& [k, v] : context.vars) vars.push_back(k);

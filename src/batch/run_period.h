@@ -5,7 +5,8 @@
 // Template variables: date, year, month, day, prev_day, next_day, prev_month, next_month,
 // start, end (all from the period), shard, num_shards, and the job's own `vars`. A variable
 // may carry an absl::FormatTime format after a colon: {date:%Y%m%d}. "{{" and "}}" are
-// literal braces. Unknown variables are errors naming the known ones.
+// literal braces. Unknown variables are errors naming the known ones, except in output.path,
+// where they name output columns whose values partition the rows (row_partitions.h).
 #ifndef FERRY_BATCH_RUN_PERIOD_H_
 #define FERRY_BATCH_RUN_PERIOD_H_
 
@@ -18,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "core/record_batch.h"
 
 namespace ferry::batch {
 
@@ -51,7 +53,15 @@ struct TemplateContext {
   int shard = 0;
   int num_shards = 1;
   std::map<std::string, std::string> vars;  // job variables, e.g. taxi_type: green
+  // Partition keys from row data (output.path only, see row_partitions.h): a name that is no
+  // variable above is the value of that column of `row_batch` at `row`. Null: no row.
+  const RecordBatch* row_batch = nullptr;
+  size_t row = 0;
 };
+
+// The names in `text` that are not run variables (for output.path: the columns whose values
+// split a run's rows into partitions), in order of appearance, each once.
+std::vector<std::string> RowKeysOf(absl::string_view text, const TemplateContext& context);
 
 // Expands `text`; `where` names the key for messages (e.g. "output.path").
 absl::StatusOr<std::string> ExpandTemplate(absl::string_view text, const TemplateContext& context,

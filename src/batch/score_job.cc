@@ -3,12 +3,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "batch/exit_codes.h"
 #include "batch/input_source.h"
 #include "batch/output_rows.h"
@@ -16,6 +18,7 @@
 #include "batch/pipeline.h"
 #include "batch/progress.h"
 #include "batch/publish.h"
+#include "batch/row_partitions.h"
 #include "batch/sql_io.h"
 #include "bundle/bundle.h"
 #include "io/json_writer.h"
@@ -74,6 +77,13 @@ std::string DefaultFileName(const ScoreJobConfig& config, const ScoreRunOptions&
 std::string DefaultRejectsPath(const ScoreJobConfig& config, const ScoreRunOptions& options,
                                const std::string& target) {
   std::string suffix = options.num_shards > 1 ? absl::StrCat("-shard-", options.shard) : "";
+  if (config.output.table_url.empty() &&
+      fs::path(target).parent_path().filename() == "_ferry_runs") {
+    // Row partitions: <prefix>/_rejects/<job>-<date>.jsonl beside <prefix>/_ferry_runs/.
+    return (fs::path(target).parent_path().parent_path() / "_rejects" /
+            absl::StrCat(config.name, "-", absl::FormatCivilTime(options.period.date), ".jsonl"))
+        .string();
+  }
   if (config.output.table_url.empty()) {
     fs::path p = fs::path(target).lexically_normal();
     if (p.filename().empty()) p = p.parent_path();
@@ -84,6 +94,33 @@ std::string DefaultRejectsPath(const ScoreJobConfig& config, const ScoreRunOptio
           absl::StrCat(config.name, "-", absl::FormatCivilTime(options.period.date), suffix,
                        ".jsonl"))
       .string();
+}
+
+// The output columns named in output.path (partitions from row values, row_partitions.h);
+// empty when the partition comes from the period alone. Fails for a name that is neither a
+// template variable nor an output column, and for row partitions of a table or a shard.
+absl::StatusOr<std::vector<std::string>> RowPartitionKeys(const ScoreJobConfig& config,
+                                                          const ScoreRunOptions& options,
+                                                          const OutputLayout& layout) {
+  if (!config.output.table_url.empty()) return std::vector<std::string>{};
+  std::vector<std::string> keys = RowKeysOf(config.output.path, ContextFor(config, options));
+  std::vector<std::string> names;
+  for (const OutputColumn& c : layout.columns()) names.push_back(c.name);
+  for (const std::string& key : keys) {
+    if (std::find(names.begin(), names.end(), key) == names.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "output.path: unknown template variable '{", key, "}' in '", config.output.path,
+          "' (known: date, year, month, day, prev_day, next_day, prev_month, next_month, start, "
+          "end, shard, num_shards, your vars), and no output column has that name (columns: ",
+          absl::StrJoin(names, ", "), ")"));
+    }
+  }
+  if (!keys.empty() && options.num_shards > 1) {
+    return absl::InvalidArgumentError(
+        "--shard cannot be combined with partitions from row values in output.path (each "
+        "shard would replace the others' rows of a partition); run unsharded");
+  }
+  return keys;
 }
 
 void Fail(RunSummary* summary, const absl::Status& status, const std::atomic<bool>* stop) {
@@ -125,7 +162,26 @@ absl::StatusOr<std::string> OutputTarget(const ScoreJobConfig& config,
   if (!config.output.table_url.empty()) {
     return absl::StrCat(config.output.table_url, "#", config.output.table);
   }
-  return ExpandTemplate(config.output.path, ContextFor(config, options), "output.path");
+  const TemplateContext context = ContextFor(config, options);
+  if (!RowKeysOf(config.output.path, context).empty()) {
+    return RunManifestPath(config.output.path, config.name, context);
+  }
+  return ExpandTemplate(config.output.path, context, "output.path");
+}
+
+bool IsPeriodPublished(const ScoreJobConfig& config, const ScoreRunOptions& options) {
+  absl::StatusOr<std::string> target = OutputTarget(config, options);
+  if (!target.ok()) return false;
+  if (!config.output.table_url.empty()) {
+    absl::StatusOr<bool> published =
+        TablePeriodPublished(config.output, config.name, options.period);
+    return published.ok() && *published;  // unreachable database: run, and let the run say why
+  }
+  std::error_code ec;
+  if (!RowKeysOf(config.output.path, ContextFor(config, options)).empty()) {
+    return fs::is_regular_file(*target, ec);  // the run's list of partitions
+  }
+  return IsPublished(*target);
 }
 
 RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& options) {
@@ -186,10 +242,19 @@ RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& opti
   if (!layout.ok()) return fail(layout.status());
 
   // Output sink and reject file (both discarded unless the run completes).
+  absl::StatusOr<std::vector<std::string>> row_keys = RowPartitionKeys(config, options, *layout);
+  if (!row_keys.ok()) return fail(row_keys.status());
   absl::StatusOr<std::string> target = OutputTarget(config, options);
   if (!target.ok()) return fail(target.status());
   absl::StatusOr<std::unique_ptr<OutputSink>> sink;
-  if (config.output.table_url.empty()) {
+  if (!row_keys->empty()) {
+    std::string file_name = config.output.file_name.empty() ? DefaultFileName(config, options)
+                                                            : config.output.file_name;
+    absl::StatusOr<std::string> name = ExpandTemplate(file_name, context, "output.file_name");
+    if (!name.ok()) return fail(name.status());
+    sink = OpenRowPartitionedSink(config.output.path, context, config.name, *name, *target,
+                                  config.output, layout->columns());
+  } else if (config.output.table_url.empty()) {
     std::string file_name = config.output.file_name.empty() ? DefaultFileName(config, options)
                                                             : config.output.file_name;
     absl::StatusOr<std::string> name = ExpandTemplate(file_name, context, "output.file_name");
@@ -201,7 +266,8 @@ RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& opti
         "sharded runs into a table need output.table.key (without a key each shard would "
         "replace the whole date partition)"));
   } else {
-    sink = OpenTableSink(config.output, layout->columns(), options.period);
+    sink = OpenTableSink(config.output, layout->columns(), options.period,
+                         {config.name, options.shard, options.num_shards});
   }
   if (!sink.ok()) return fail(sink.status());
   std::string rejects_path = config.rejects.path.empty()

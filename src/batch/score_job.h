@@ -41,9 +41,13 @@ struct RunSummary {
   std::string ToJson() const;  // one line
 };
 
-// The partition (directory or table scope) a run of `config` for `options` writes, expanded.
+// The partition (directory or table scope) a run of `config` for `options` writes, expanded;
+// for partitions from row values, the file listing them (row_partitions.h).
 absl::StatusOr<std::string> OutputTarget(const ScoreJobConfig& config,
                                          const ScoreRunOptions& options);
+// True when the run of this period has been published (what backfill skips): the partition's
+// _SUCCESS, the list of a run's row partitions, or the table's run record.
+bool IsPeriodPublished(const ScoreJobConfig& config, const ScoreRunOptions& options);
 
 RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& options);
 

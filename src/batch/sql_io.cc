@@ -5,9 +5,12 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "store/database.h"
 #include "store/table_writer.h"
 
@@ -128,13 +131,33 @@ class SqlSource : public InputSource {
 // Writes every batch inside one transaction opened at the start; Commit ends it, dropping the
 // sink rolls it back. Without key columns, the run's partition (rows whose partition column
 // holds the run date) is deleted first, so a re-run replaces it.
+// The run record written with the rows (same transaction): one row per job, period and shard.
+RecordBatch RunRecord(const RunIdentity& run, const std::string& period, const std::string& table,
+                      int64_t rows) {
+  RecordBatch record(1);
+  record.AddColumn("job", {Value::String(run.job)});
+  record.AddColumn("period", {Value::String(period)});
+  record.AddColumn("shard", {Value::Int(run.shard)});
+  record.AddColumn("num_shards", {Value::Int(run.num_shards)});
+  record.AddColumn("output_table", {Value::String(table)});
+  record.AddColumn("rows", {Value::Int(rows)});
+  record.AddColumn(
+      "published_at",
+      {Value::String(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()))});
+  return record;
+}
+
+const std::vector<std::string> kRunRecordKey = {"job", "period", "shard", "num_shards"};
+
 class TableSink : public OutputSink {
  public:
-  TableSink(std::unique_ptr<store::Database> db, OutputConfig config, std::string run_date)
+  TableSink(std::unique_ptr<store::Database> db, OutputConfig config, std::string run_date,
+            RunIdentity run)
       : db_(std::move(db)),
         writer_(db_.get()),
         config_(std::move(config)),
-        run_date_(std::move(run_date)) {}
+        run_date_(std::move(run_date)),
+        run_(std::move(run)) {}
 
   ~TableSink() override {
     if (open_) (void)db_->Rollback();
@@ -155,6 +178,7 @@ class TableSink : public OutputSink {
 
   absl::Status Write(const RecordBatch& rows) override {
     if (rows.num_rows() == 0) return absl::OkStatus();
+    rows_ += static_cast<int64_t>(rows.num_rows());
     if (config_.key.empty()) {
       RecordBatch with_date = rows;
       with_date.AddColumn(config_.partition_column,
@@ -174,7 +198,9 @@ class TableSink : public OutputSink {
   }
 
   absl::StatusOr<std::vector<std::string>> Commit() override {
-    absl::Status s = db_->Commit();
+    absl::Status s = writer_.UpsertInTransaction(kRunsTable, kRunRecordKey,
+                                                 RunRecord(run_, run_date_, config_.table, rows_));
+    if (s.ok()) s = db_->Commit();
     open_ = false;
     if (!s.ok()) {
       (void)db_->Rollback();
@@ -188,6 +214,8 @@ class TableSink : public OutputSink {
   store::TableWriter writer_;
   OutputConfig config_;
   std::string run_date_;
+  RunIdentity run_;
+  int64_t rows_ = 0;
   bool open_ = false;
   bool written_ = false;
 };
@@ -206,13 +234,42 @@ absl::StatusOr<std::unique_ptr<InputSource>> OpenSqlSource(const InputConfig& co
 
 absl::StatusOr<std::unique_ptr<OutputSink>> OpenTableSink(const OutputConfig& config,
                                                           std::vector<OutputColumn> columns,
-                                                          const RunPeriod& period) {
+                                                          const RunPeriod& period,
+                                                          const RunIdentity& run) {
   absl::StatusOr<std::unique_ptr<store::Database>> db = store::OpenDatabase(config.table_url);
   if (!db.ok()) return db.status();
   auto sink =
-      std::make_unique<TableSink>(std::move(*db), config, absl::FormatCivilTime(period.date));
+      std::make_unique<TableSink>(std::move(*db), config, absl::FormatCivilTime(period.date), run);
   if (absl::Status s = sink->Start(); !s.ok()) return s;
   return sink;
+}
+
+absl::StatusOr<bool> TablePeriodPublished(const OutputConfig& config, const std::string& job,
+                                          const RunPeriod& period) {
+  absl::StatusOr<std::unique_ptr<store::Database>> db = store::OpenDatabase(config.table_url);
+  if (!db.ok()) return db.status();
+  absl::StatusOr<std::vector<std::string>> columns = (*db)->TableColumns(kRunsTable);
+  if (!columns.ok()) return columns.status();
+  if (columns->empty()) return false;
+  // Published when some sharding of the period has a record for every one of its shards.
+  absl::StatusOr<std::vector<RecordBatch>> groups =
+      store::ReadQuery(**db,
+                       absl::StrCat("SELECT num_shards, COUNT(DISTINCT shard) AS done FROM ",
+                                    store::QuoteIdentifier(kRunsTable),
+                                    " WHERE job = $1 AND period = $2 GROUP BY num_shards"),
+                       {Value::String(job), Value::String(absl::FormatCivilTime(period.date))});
+  if (!groups.ok()) return groups.status();
+  for (const RecordBatch& chunk : *groups) {
+    for (size_t r = 0; r < chunk.num_rows(); ++r) {
+      const Value& shards = chunk.column(0).values[r];
+      const Value& done = chunk.column(1).values[r];
+      std::optional<double> n = shards.ToDouble(), d = done.ToDouble();
+      if (n && d && *d >= *n) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 }  // namespace ferry::batch
