@@ -1,9 +1,10 @@
 // `ferry stream --config FILE`: scores events from Kafka or Redis Streams into sinks until
 // SIGTERM or SIGINT (the batch in hand is finished and committed first). See docs/stream.md.
-// Exit 0 after a clean stop; 2 when the config is wrong, something cannot be reached at start,
-// or a sink stayed unavailable (nothing uncommitted is lost: a restart resumes from the
-// last commit).
+// Exit 0 after a clean stop; 1 when a sink (or the source's commit) stayed unavailable through
+// errors.max_retries attempts: retryable, nothing uncommitted is lost, a restart resumes from
+// the last commit; 2 when the config is wrong or a sink refuses a batch for good.
 #include <csignal>
+#include <iostream>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,9 @@ namespace {
 
 std::atomic<bool> stop_requested{false};
 
+// A sink outage outlasted the configured retries: a retry (restart) may succeed.
+constexpr int kExitSinkUnavailable = 1;
+
 void RequestStop(int) { stop_requested = true; }
 
 }  // namespace
@@ -27,8 +31,9 @@ CommandRun ConfigureStreamCommand(CLI::App& app) {
       ->required();
   app.footer(
       "Runs until SIGTERM or SIGINT; the batch in hand is finished and committed first.\n"
-      "Exit status: 0 after a clean stop; 2 when the stream could not start or a sink stayed\n"
-      "unavailable (a restart resumes from the last committed position).");
+      "Exit status: 0 after a clean stop; 1 when a sink stayed unavailable through\n"
+      "errors.max_retries attempts (retryable: a restart resumes from the last committed\n"
+      "position); 2 for a bad configuration or a sink error retrying cannot fix.");
   return [config_path] {
     auto config = stream::LoadStreamConfig(*config_path);
     if (!config.ok()) {
@@ -42,6 +47,12 @@ CommandRun ConfigureStreamCommand(CLI::App& app) {
     sigaction(SIGINT, &action, nullptr);
     signal(SIGPIPE, SIG_IGN);
     absl::Status status = stream::RunStream(*config, stop_requested);
+    if (absl::IsUnavailable(status)) {
+      std::cerr << "ferry stream: " << status.message()
+                << "\nferry stream: exiting with status 1 (retryable); a restart resumes from the "
+                   "last committed position\n";
+      return kExitSinkUnavailable;
+    }
     if (!status.ok()) return ReportCannotRun("stream", status.message(), "");
     return kExitOk;
   };

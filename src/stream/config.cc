@@ -248,12 +248,23 @@ absl::Status Parse(const Reader& r, const YAML::Node& root, const std::string& b
     if (c->max_records == 0) return r.Error("batch.max_records", "must be at least 1");
   }
   if (YAML::Node e = root["errors"]) {
-    RETURN_IF_ERROR_CFG(
-        r.OnlyKeys(e, "errors", {"sink_retries", "backoff_initial_ms", "backoff_max_ms"}));
+    RETURN_IF_ERROR_CFG(r.OnlyKeys(
+        e, "errors", {"max_retries", "sink_retries", "backoff_initial_ms", "backoff_max_ms"}));
+    if (e["max_retries"] && e["sink_retries"]) {
+      return r.Error("errors.sink_retries", "is the older name of errors.max_retries; give one");
+    }
+    // sink_retries: the older name of max_retries.
     RETURN_IF_ERROR_CFG(r.Get(e, "sink_retries", "errors.", &c->sink_retries));
+    RETURN_IF_ERROR_CFG(r.Get(e, "max_retries", "errors.", &c->sink_retries));
     RETURN_IF_ERROR_CFG(r.Get(e, "backoff_initial_ms", "errors.", &c->backoff_initial_ms));
     RETURN_IF_ERROR_CFG(r.Get(e, "backoff_max_ms", "errors.", &c->backoff_max_ms));
-    if (c->sink_retries < 1) return r.Error("errors.sink_retries", "must be at least 1");
+    if (c->sink_retries < 0) {
+      return r.Error("errors.max_retries", "must be 0 (retry forever) or a number of attempts");
+    }
+    if (c->backoff_initial_ms < 1 || c->backoff_max_ms < c->backoff_initial_ms) {
+      return r.Error("errors.backoff_max_ms",
+                     "needs 1 <= backoff_initial_ms <= backoff_max_ms (milliseconds)");
+    }
   }
   if (YAML::Node m = root["metrics"]) {
     RETURN_IF_ERROR_CFG(r.OnlyKeys(m, "metrics", {"port", "host", "log_batches"}));

@@ -92,7 +92,9 @@ struct StreamConfig {
   size_t max_records = 500;
   int64_t max_wait_ms = 100;
   int score_threads = 2;  // threads scoring one batch (slices of at least 64 events each)
-  int sink_retries = 30;  // attempts per sink and batch before giving up (exit, nothing committed)
+  // Attempts per sink and batch while it is unavailable before giving up (exit 1, nothing of
+  // the batch committed); 0 = retry forever (consumption stays paused meanwhile).
+  int sink_retries = 0;
   int64_t backoff_initial_ms = 100;
   int64_t backoff_max_ms = 5000;
   int metrics_port = 0;  // 0 = no metrics endpoint

@@ -82,10 +82,14 @@ void Processor::DescribeMetrics() {
                      "1 for the model version scoring the stream.");
 }
 
-bool Processor::Backoff(int attempt, const std::atomic<bool>& stop) const {
+int64_t Processor::BackoffMs(int attempt) const {
   int64_t delay = config_.backoff_initial_ms;
   for (int i = 1; i < attempt && delay < config_.backoff_max_ms; ++i) delay *= 2;
-  delay = std::min(delay, config_.backoff_max_ms);
+  return std::min(delay, config_.backoff_max_ms);
+}
+
+bool Processor::Backoff(int attempt, const std::atomic<bool>& stop) const {
+  int64_t delay = BackoffMs(attempt);
   auto until = Clock::now() + std::chrono::milliseconds(delay);
   while (Clock::now() < until) {
     if (stop) return false;
@@ -103,12 +107,14 @@ absl::Status Processor::WriteWithRetry(Sink& sink, const SinkBatch& batch,
       return absl::Status(status.code(), absl::StrCat(sink.name(), ": ", status.message()));
     }
     metrics_->Add("ferry_stream_sink_retries_total", Label("sink", sink.name()), 1);
-    if (attempt >= config_.sink_retries) {
-      return absl::UnavailableError(absl::StrCat(sink.name(), " is still unavailable after ",
-                                                 attempt, " attempts: ", status.message()));
+    if (config_.sink_retries > 0 && attempt >= config_.sink_retries) {
+      return absl::UnavailableError(
+          absl::StrCat(sink.name(), " is still unavailable after ", attempt,
+                       " attempts (errors.max_retries); nothing of the batch was committed: ",
+                       status.message()));
     }
     LogEvent("sink_retry", {{"sink", sink.name()}, {"error", std::string(status.message())}},
-             {{"attempt", attempt}});
+             {{"attempt", attempt}, {"backoff_ms", BackoffMs(attempt)}});
     if (!Backoff(attempt, stop)) return absl::CancelledError("stopped while a sink was down");
   }
 }
@@ -118,7 +124,7 @@ absl::Status Processor::CommitWithRetry(const std::vector<Message>& messages,
   for (int attempt = 1;; ++attempt) {
     absl::Status status = source_->Commit(messages);
     if (status.ok() || status.code() != absl::StatusCode::kUnavailable ||
-        attempt >= config_.sink_retries || !Backoff(attempt, stop)) {
+        (config_.sink_retries > 0 && attempt >= config_.sink_retries) || !Backoff(attempt, stop)) {
       return status;
     }
   }

@@ -5,8 +5,9 @@
 //     events   = decode(messages)                         // batch is unfinished, so memory
 //     scored   = bundle.Score(events)                     // holds one batch at most
 //     write outputs to every sink, dead letters to the dead-letter sink, each retried with
-//       exponential backoff while Unavailable (sink_retries attempts, then Run fails and
-//       nothing of the batch is committed)
+//       capped exponential backoff while Unavailable, without polling (backpressure): forever
+//       when sink_retries is 0, else up to sink_retries attempts, then Run fails Unavailable
+//       and nothing of the batch is committed
 //     source.Commit(messages)                             // only now
 //
 // Stop (SIGTERM): the batch in hand is finished and committed, then the source is closed.
@@ -43,6 +44,8 @@ class Processor {
   absl::Status WriteWithRetry(Sink& sink, const SinkBatch& batch, const std::atomic<bool>& stop);
   absl::Status CommitWithRetry(const std::vector<Message>& messages, const std::atomic<bool>& stop);
   bool Backoff(int attempt, const std::atomic<bool>& stop) const;  // false when stopped
+  // The wait before attempt + 1: backoff_initial_ms doubled per attempt, capped at backoff_max_ms.
+  int64_t BackoffMs(int attempt) const;
   void DescribeMetrics();
   void UpdateLag();
 

@@ -74,6 +74,28 @@ sinks: [{file: {dir: o}}]
   EXPECT_NE(both.status().message().find("exactly one"), std::string::npos);
 }
 
+TEST(ConfigTest, SinkRetriesDefaultToForeverAndAreBoundedOnRequest) {
+  const std::string head =
+      "model: {bundle: b}\nsource: {redis: {url: 'redis://h:1', stream: s, group: g}}\n"
+      "sinks: [{file: {dir: o}}]\n";
+  auto plain = ParseStreamConfig(head, "s.yaml");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->sink_retries, 0);  // retry forever
+  auto bounded = ParseStreamConfig(head + "errors: {max_retries: 5}\n", "s.yaml");
+  ASSERT_TRUE(bounded.ok()) << bounded.status();
+  EXPECT_EQ(bounded->sink_retries, 5);
+  auto older = ParseStreamConfig(head + "errors: {sink_retries: 7}\n", "s.yaml");
+  ASSERT_TRUE(older.ok()) << older.status();
+  EXPECT_EQ(older->sink_retries, 7);
+  auto both = ParseStreamConfig(head + "errors: {sink_retries: 7, max_retries: 5}\n", "s.yaml");
+  EXPECT_NE(both.status().message().find("older name"), std::string::npos) << both.status();
+  auto negative = ParseStreamConfig(head + "errors: {max_retries: -1}\n", "s.yaml");
+  EXPECT_NE(negative.status().message().find("errors.max_retries"), std::string::npos);
+  auto backwards =
+      ParseStreamConfig(head + "errors: {backoff_initial_ms: 900, backoff_max_ms: 10}\n", "s.yaml");
+  EXPECT_FALSE(backwards.ok());
+}
+
 TEST(EventDecoderTest, TopLevelFieldsIdAndTimestamp) {
   EventConfig config;
   config.id_field = "ride_id";

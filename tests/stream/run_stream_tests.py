@@ -13,6 +13,8 @@ Scenarios (each checks counts and ids in the sinks against what was produced):
                                entries claimed by another (XAUTOCLAIM)
   scale_out                    3 workers, one group, 6 partitions, one killed -9 and restarted
   postgres_restart             PostgreSQL restarted mid-stream
+  sink_outage                  PostgreSQL down past bounded retries (exit 1, nothing committed),
+                               then down again under unbounded retries (the worker waits)
   hot_reload                   the repository alias moves to version 2 mid-stream: later events
                                carry version 2, none is missing
 Usage: run_stream_tests.py [scenario...]   (FERRY_BINARY names the ferry binary)
@@ -37,6 +39,7 @@ SCENARIOS = [
     ("redis_streams", f.redis_streams),
     ("scale_out", f.scale_out),
     ("postgres_restart", f.postgres_restart),
+    ("sink_outage", f.sink_outage),
     ("hot_reload", s.hot_reload),
 ]
 

@@ -139,3 +139,48 @@ def postgres_restart(services, workdir, checks):
     checks.check(worker.stop() == 0, "exit 0")
     checks.check('"event":"sink_retry"' in worker.text(), "the outage was retried")
     check_exactly_once(services, "pgr_preds", events, checks, "PostgreSQL restart")
+
+
+def sink_outage(services, workdir, checks):
+    """A sink down past bounded retries: exit 1, nothing committed; restarted with retries
+    unbounded, the worker waits out a second outage; afterwards every event is there once."""
+    services.topic("outage", 2)
+    events = h.rides(0, 900, prefix="o")
+
+    def config(max_retries):
+        return {
+            "model": {"bundle": RIDE_BUNDLE},
+            "source": h.kafka_source(services, "outage", "group-outage"),
+            "events": {"id_field": "ride_id"},
+            "sinks": [{"postgres": {"url": services.pg_url, "table": "outage_preds"}}],
+            "batch": {"max_records": 50, "max_wait_ms": 50},
+            "errors": {"backoff_initial_ms": 100, "backoff_max_ms": 400, "max_retries": max_retries},
+        }
+
+    bounded = h.Worker(config(4), workdir, "bounded")
+    services.produce("outage", [json.dumps(e) for e in events[:300]])
+    h.wait_until("300 rows", lambda: pg_count(services, "outage_preds") >= 300, timeout=90)
+    services.run("stop", "postgres")
+    services.produce("outage", [json.dumps(e) for e in events[300:600]])
+    h.wait_until("the bounded worker gives up", lambda: not bounded.alive(), timeout=60)
+    code = bounded.stop()
+    checks.check(code == 1, f"a sink down past max_retries exits 1 (got {code})")
+    checks.check("still unavailable after 4 attempts" in bounded.text(),
+                 "the exit names the sink and the attempts")
+    services.start("postgres")
+
+    forever = h.Worker(config(0), workdir, "forever")
+    h.wait_until("600 rows after the restart", lambda: pg_count(services, "outage_preds") >= 600,
+                 timeout=120)
+    services.run("stop", "postgres")
+    services.produce("outage", [json.dumps(e) for e in events[600:]])
+    time.sleep(4)  # longer than 4 attempts of the bounded worker took
+    checks.check(forever.alive(), "with max_retries 0 the worker keeps waiting for the sink")
+    attempts = [json.loads(line)["attempt"] for line in forever.text().splitlines()
+                if '"event":"sink_retry"' in line]
+    checks.check(len(attempts) > 4 and attempts == sorted(attempts),
+                 f"each attempt is logged ({len(attempts)} so far)")
+    services.start("postgres")
+    h.wait_until("900 rows", lambda: pg_count(services, "outage_preds") >= 900, timeout=120)
+    checks.check(forever.stop() == 0, "exit 0")
+    check_exactly_once(services, "outage_preds", events, checks, "sink outages")
