@@ -259,20 +259,9 @@ Response Metadata(const Target& target) {
   return JsonResponse(std::move(body), target, "v2_metadata");
 }
 
-// Why the server cannot take inference requests now; "" when it can.
-std::string NotReadyReason(const ServerState& state, const registry::Snapshot& snapshot) {
-  if (state.draining) return "shutting down: finishing the requests in flight";
-  if (!state.initial_load_done) return "loading models";
-  if (snapshot.models.empty()) {
-    return snapshot.index.empty() ? "no model found to serve"
-                                  : "no model loaded (see GET /v2/repository/index for why)";
-  }
-  return "";
-}
-
 // GET /v2/health/ready: 200 {"ready": true}, or 503 {"ready": false, "reason": ...}.
 Response ServerReady(const ServerState& state) {
-  std::string reason = NotReadyReason(state, *state.repository->snapshot());
+  std::string reason = NotReadyReason(state);
   std::string body;
   io::JsonWriter w(&body);
   w.BeginObject().Key("ready").Bool(reason.empty());
@@ -290,7 +279,7 @@ Response ServerReady(const ServerState& state) {
 Response ModelReady(const ServerState& state, std::string_view model, std::string_view version,
                     const absl::StatusOr<Target>& target) {
   auto snapshot = state.repository->snapshot();
-  std::string reason = state.draining ? NotReadyReason(state, *snapshot) : "";
+  std::string reason = state.draining ? NotReadyReason(state) : "";
   if (!target.ok() && target.status().code() != absl::StatusCode::kNotFound) {
     return RouteError(target.status(), "v2_ready");
   }

@@ -4,8 +4,9 @@
 //   {"instances": [{...}, ...]}   or rows as arrays in the bundle's declared input order
 //   {"inputs": [{...}, ...]}      or columns: {"inputs": {"x1": [...], "x2": [...]}}
 // or text/csv with a header; answers {"predictions": [...], "model": ..., "version": ...}.
-// Any failed record fails the request (422), as MLflow's server does. GET /ping, /health and
-// /version answer probes. The model is --default-model, or the only one served.
+// Any failed record fails the request (422), as MLflow's server does. GET /ping and /health
+// answer 200 "OK" once models are loaded (503 while loading, with none loaded, or draining);
+// /version always. The model is --default-model, or the only one served.
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "serve/form_body.h"
@@ -120,6 +121,12 @@ Response HandleMlflow(const Request& request, ServerState& state, const PathSegm
   Response response = JsonResponse("", "mlflow_health");
   response.content_type = "text/plain; charset=utf-8";
   response.body = what == "version" ? state.options.server_version + "\n" : "OK\n";
+  if (what != "version") {  // as MLflow's server: healthy once the model is loaded
+    if (std::string reason = NotReadyReason(state); !reason.empty()) {
+      response.status = 503;
+      response.body = "not ready: " + reason + "\n";
+    }
+  }
   return response;
 }
 

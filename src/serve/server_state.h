@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "registry/repository.h"
@@ -44,6 +45,19 @@ struct ServerState {
   std::atomic<bool> initial_load_done{true};
   std::atomic<bool> draining{false};
 };
+
+// Why the server cannot take inference requests now, "" when it can: draining, the first load
+// still running, or no model loaded. What /v2/health/ready and MLflow's /ping answer by.
+inline std::string NotReadyReason(const ServerState& state) {
+  if (state.draining) return "shutting down: finishing the requests in flight";
+  if (!state.initial_load_done) return "loading models";
+  std::shared_ptr<const registry::Snapshot> snapshot = state.repository->snapshot();
+  if (snapshot->models.empty()) {
+    return snapshot->index.empty() ? "no model found to serve"
+                                   : "no model loaded (see GET /v2/repository/index for why)";
+  }
+  return "";
+}
 
 }  // namespace ferry::serve
 

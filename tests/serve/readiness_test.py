@@ -86,6 +86,9 @@ class Readiness(unittest.TestCase):
             model_ready = get(url + "/v2/models/tiny/ready")
             self.assertEqual(model_ready.status_code, 503)
             self.assertFalse(model_ready.json()["ready"])
+            ping = get(url + "/ping")  # MLflow's probe: healthy once the model is loaded
+            self.assertEqual((ping.status_code, ping.text), (503, "not ready: loading models\n"))
+            self.assertEqual(get(url + "/version").status_code, 200)
             with open(model, "wb") as f:
                 f.write(model_bytes)
             self.assertTrue(harness.wait_until(lambda: get(url + "/v2/health/ready").status_code == 200),
@@ -93,6 +96,7 @@ class Readiness(unittest.TestCase):
             self.assertEqual(get(url + "/v2/health/ready").json(), {"ready": True})
             body = get(url + "/v2/models/tiny/ready").json()
             self.assertEqual(body, {"name": "tiny", "version": "1", "ready": True})
+            self.assertEqual(get(url + "/ping").text, "OK\n")
         finally:
             proc.send_signal(signal.SIGTERM)
             code = proc.wait(20)
