@@ -25,7 +25,8 @@ foreach(input IN LISTS INPUTS)
   math(EXPR size "${hex_length} / 2")
   # Two hex digits per byte -> "0xAB," with a line break every 16 bytes.
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  string(REGEX REPLACE "((0x..,){16})" "\\1\n" bytes "${bytes}")
+  string(REPEAT "0x..," 16 sixteen)  # CMake regexes have no {n} counts
+  string(REGEX REPLACE "(${sixteen})" "\\1\n" bytes "${bytes}")
   string(APPEND arrays "const unsigned char kAsset${index}[] = {\n${bytes}0};\n")
   string(APPEND table "    {\"${name}\", \"${type}\", {reinterpret_cast<const char*>(kAsset${index}), ${size}}},\n")
   math(EXPR index "${index} + 1")
