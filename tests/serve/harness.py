@@ -161,6 +161,17 @@ class LoadLoop:
             t.join()
 
 
+def read_until_closed(sock, timeout=10):
+    """Everything the server sends on `sock` until it closes the connection."""
+    sock.settimeout(timeout)
+    response = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return response
+        response += chunk
+
+
 def wait_until(predicate, timeout=20, interval=0.05):
     deadline = time.time() + timeout
     while time.time() < deadline:

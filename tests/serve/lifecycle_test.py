@@ -71,13 +71,7 @@ class Shutdown(unittest.TestCase):
         with self.assertRaises(OSError):
             socket.create_connection(("127.0.0.1", server.port), timeout=2).recv(1)
         busy.sendall(body[5:])
-        busy.settimeout(10)
-        response = b""
-        while True:
-            chunk = busy.recv(65536)
-            if not chunk:
-                break
-            response += chunk
+        response = harness.read_until_closed(busy)
         self.assertTrue(response.startswith(b"HTTP/1.1 200"), response)
         self.assertIn(b"Connection: close", response)
         self.assertIn(b'"label":"yes"', response)
@@ -126,8 +120,10 @@ class Limits(unittest.TestCase):
             slow.close()
             self.assertEqual(harness.post_json(server.url + "/v1/models/tiny/predict",
                                                {"x1": 1, "x2": 1}).status_code, 200)
-            self.assertIn('ferry_http_requests_total{route="abandoned",model="",version="",status="499"} 1',
-                          requests.get(server.url + "/metrics").text)
+            # Counted as the connection is dropped, which the client may see a moment earlier.
+            abandoned = 'ferry_http_requests_total{route="abandoned",model="",version="",status="499"} 1'
+            self.assertTrue(harness.wait_until(
+                lambda: abandoned in requests.get(server.url + "/metrics").text, timeout=5))
 
 
 class Startup(unittest.TestCase):

@@ -144,13 +144,7 @@ class Readiness(unittest.TestCase):
         server.proc.send_signal(signal.SIGTERM)
         time.sleep(0.3)
         probe.sendall(b"\r\n")
-        probe.settimeout(10)
-        response = b""
-        while True:
-            chunk = probe.recv(65536)
-            if not chunk:
-                break
-            response += chunk
+        response = harness.read_until_closed(probe)
         probe.close()
         self.assertTrue(response.startswith(b"HTTP/1.1 503"), response)
         self.assertIn(b'"ready":false', response)
