@@ -197,10 +197,11 @@ class EmbeddedTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(root_); }
 
-  std::unique_ptr<AsyncService> StartService(int workers) {
+  std::unique_ptr<AsyncService> StartService(int workers, std::string results = "") {
     AsyncOptions options;
     options.state_dir = root_ + "/state";
     options.workers = workers;
+    options.results = std::move(results);
     auto service = AsyncService::Start(options, repo_.get());
     EXPECT_TRUE(service.ok()) << service.status();
     return service.ok() ? std::move(*service) : nullptr;
@@ -259,6 +260,22 @@ TEST_F(EmbeddedTest, QueuedWithoutWorkersIsScoredAfterRestartWithItsPolicy) {
                                         absl::Now() + absl::Hours(1), 10);
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed->size(), 2u);
+}
+
+TEST_F(EmbeddedTest, ResultsInAnotherDatabaseGoThroughTheTableSink) {
+  std::string results = "sqlite://" + root_ + "/results.db";
+  auto service = StartService(1, results);
+  ASSERT_NE(service, nullptr);
+  auto id = service->Submit("tiny", "1", "", OneRecord(1, 1));
+  ASSERT_TRUE(id.ok()) << id.status();
+  StoredResult r = WaitFor(*service, *id);
+  EXPECT_EQ(r.state, StoredResult::State::kOk) << r.error;
+  EXPECT_EQ(r.version, "1");
+  auto rows = store::ReadQuery(**store::OpenDatabase(results),
+                               "SELECT id FROM ferry_async_results WHERE event IS NOT NULL");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].column(0).values[0].as_string(), *id);
 }
 
 TEST_F(EmbeddedTest, AVersionGoneBeforeScoringGivesAnError) {

@@ -8,7 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "async/request_scorer.h"
 #include "async/result_store.h"
+#include "store/table_writer.h"
 #include "stream/adapters.h"
+#include "stream/output_builder.h"
 
 namespace ferry::async {
 namespace {
@@ -35,6 +37,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedQueue>> EmbeddedQueue::Open(
   auto db = store::OpenDatabase(options.database_url);
   if (!db.ok()) return db.status();
   std::unique_ptr<EmbeddedQueue> queue(new EmbeddedQueue(options, std::move(*db), repository));
+  queue->writer_ = std::make_unique<store::TableWriter>(queue->db_.get());
   absl::Status status = queue->db_->Execute(absl::StrCat(
       "CREATE TABLE IF NOT EXISTS ", kTable,
       " (id TEXT PRIMARY KEY, model TEXT NOT NULL, version TEXT NOT NULL, alias TEXT NOT NULL, "
@@ -120,31 +123,47 @@ int64_t EmbeddedQueue::Depth() const {
   return static_cast<int64_t>(pending_.size() + in_hand_);
 }
 
-bool EmbeddedQueue::WriteResult(stream::Sink& sink, const stream::SinkBatch& batch) {
-  auto delay = std::chrono::milliseconds(100);
-  while (true) {
-    absl::Status status = sink.Write(batch);
-    if (status.ok()) return true;
-    std::cerr << "ferry serve: cannot store an asynchronous result in " << sink.name() << " ("
-              << status.message() << "); retrying" << std::endl;
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (wake_.wait_for(lock, delay, [this] { return stop_; })) return false;
-    delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+absl::Status EmbeddedQueue::Finish(const QueuedRequest& request, const stream::SinkBatch& result,
+                                   stream::Sink* sink) {
+  const std::string remove = absl::StrCat("DELETE FROM ", kTable, " WHERE id = $1");
+  if (sink == nullptr) {  // the results live here: one transaction
+    std::lock_guard<std::mutex> lock(db_mutex_);
+    absl::Status status = db_->Begin();
+    if (status.ok()) {
+      status = writer_->UpsertInTransaction(options_.results_table, {"id"},
+                                            stream::JsonShapeRows(result, "id", NowMs()));
+    }
+    if (status.ok()) status = db_->Execute(remove, {Value::String(request.id)});
+    if (status.ok()) status = db_->Commit();
+    if (!status.ok()) (void)db_->Rollback();
+    return status;
   }
+  if (absl::Status status = sink->Write(result); !status.ok()) return status;
+  std::lock_guard<std::mutex> lock(db_mutex_);
+  absl::Status status = db_->Execute(remove, {Value::String(request.id)});
+  if (!status.ok()) {  // scored again after a restart; the result upsert makes it harmless
+    std::cerr << "ferry serve: cannot remove scored request " << request.id
+              << " from the queue: " << status.message() << std::endl;
+  }
+  return absl::OkStatus();
 }
 
 void EmbeddedQueue::Work() {
   RequestScorer scorer(repository_);
-  stream::SinkConfig config;
-  config.type = absl::StartsWith(options_.results_url, "sqlite:") ? "sqlite" : "postgres";
-  config.url = options_.results_url;
-  config.table = options_.results_table;
-  config.shape = "json";
-  auto sink = stream::MakeTableSink(config, "id");
-  if (!sink.ok()) {
-    std::cerr << "ferry serve: asynchronous worker stopped: " << sink.status().message()
-              << std::endl;
-    return;
+  std::unique_ptr<stream::Sink> sink;  // results in another database
+  if (!options_.results_in_queue_database) {
+    stream::SinkConfig config;
+    config.type = absl::StartsWith(options_.results_url, "sqlite:") ? "sqlite" : "postgres";
+    config.url = options_.results_url;
+    config.table = options_.results_table;
+    config.shape = "json";
+    auto made = stream::MakeTableSink(config, "id");
+    if (!made.ok()) {
+      std::cerr << "ferry serve: asynchronous worker stopped: " << made.status().message()
+                << std::endl;
+      return;
+    }
+    sink = std::move(*made);
   }
   while (true) {
     QueuedRequest request;
@@ -157,20 +176,25 @@ void EmbeddedQueue::Work() {
       ++in_hand_;
     }
     stream::SinkBatch result = scorer.Score(request);
-    bool written = WriteResult(**sink, result);
-    if (written) {
-      std::lock_guard<std::mutex> lock(db_mutex_);
-      absl::Status status = db_->Execute(absl::StrCat("DELETE FROM ", kTable, " WHERE id = $1"),
-                                         {Value::String(request.id)});
-      if (!status.ok()) {  // scored again after a restart; the result upsert makes it harmless
-        std::cerr << "ferry serve: cannot remove scored request " << request.id
-                  << " from the queue: " << status.message() << std::endl;
+    // Retries while the result store is unavailable; the request stays queued if stopped.
+    bool stored = false;
+    auto delay = std::chrono::milliseconds(100);
+    while (true) {
+      absl::Status status = Finish(request, result, sink.get());
+      if (status.ok()) {
+        stored = true;
+        break;
       }
-      ++completed_;
+      std::cerr << "ferry serve: cannot store the result of asynchronous request " << request.id
+                << " (" << status.message() << "); retrying" << std::endl;
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (wake_.wait_for(lock, delay, [this] { return stop_; })) break;
+      delay = std::min(delay * 2, std::chrono::milliseconds(5000));
     }
+    if (stored) ++completed_;
     std::lock_guard<std::mutex> lock(mutex_);
     --in_hand_;
-    if (!written) return;
+    if (!stored) return;
   }
 }
 

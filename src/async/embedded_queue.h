@@ -1,8 +1,10 @@
 // EmbeddedQueue: the default queue, needing nothing but a file. Requests are rows of a SQLite
 // table (ferry_async_queue: id, model, version, alias, received_ms, event) committed before
 // Enqueue returns; `workers` threads of the server take them in arrival order, score them
-// (RequestScorer, the server's own repository snapshot), upsert the result through the stream
-// layer's table sink with shape "json" into the result store, then delete the queue row. At
+// (RequestScorer, the server's own repository snapshot), and store the result in the shape of
+// the stream layer's "json" table sink: with the results in the queue's database, the result
+// upsert and the queue row's delete are one transaction; elsewhere (PostgreSQL) the result goes
+// through a table sink first, then the row is deleted. At
 // Open every row still queued (the server stopped or crashed before scoring it) is queued
 // again (scored once StartWorkers is called), so an acknowledged request is scored after a restart
 // (at least once; the result upsert on the id makes a repeat harmless). With 0 workers nothing is
@@ -22,6 +24,7 @@
 #include "async/queue.h"
 #include "registry/repository.h"
 #include "store/database.h"
+#include "store/table_writer.h"
 #include "stream/stream_types.h"
 
 namespace ferry::async {
@@ -55,8 +58,10 @@ class EmbeddedQueue : public RequestQueue {
                 registry::Repository* repository);
   absl::Status LoadQueued();
   void Work();
-  // Writes one result, retrying while the result store is unavailable; false when stopped.
-  bool WriteResult(stream::Sink& sink, const stream::SinkBatch& batch);
+  // Stores the result and removes the queue row: in one transaction when the results live in
+  // the queue's database (`sink` null), else through the table sink, then the delete.
+  absl::Status Finish(const QueuedRequest& request, const stream::SinkBatch& result,
+                      stream::Sink* sink);
 
   EmbeddedQueueOptions options_;
   std::string description_;
@@ -64,6 +69,7 @@ class EmbeddedQueue : public RequestQueue {
 
   std::mutex db_mutex_;
   std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::TableWriter> writer_;  // over db_, for results stored here
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -7,6 +7,22 @@
 #include "io/json_writer.h"
 
 namespace ferry::stream {
+namespace {
+
+// The column `name` of `table` as text per row, or `fallback` where it is absent or null.
+std::vector<Value> TextColumn(const RecordBatch& table, std::string_view name, size_t rows,
+                              const Value& fallback) {
+  std::vector<Value> out(rows, fallback);
+  int c = table.FindColumn(name);
+  if (c < 0 || table.num_rows() != rows) return out;
+  for (size_t r = 0; r < rows; ++r) {
+    const Value& v = table.column(c).values[r];
+    if (!v.is_null()) out[r] = v.is_string() ? v : Value::String(v.ToString());
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string FormatTimestampMs(int64_t unix_ms) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(unix_ms),
@@ -148,6 +164,25 @@ SinkBatch BuildDeadLetters(const std::vector<DeadLetter>& dead, const std::strin
   out.table.AddColumn("model", std::move(models));
   out.table.AddColumn("version", std::move(versions));
   out.table.AddColumn("failed_at", std::move(times));
+  return out;
+}
+
+RecordBatch JsonShapeRows(const SinkBatch& batch, const std::string& key_column, int64_t now_ms) {
+  const size_t rows = batch.size();
+  Value now = Value::String(FormatTimestampMs(now_ms));
+  bool dead = batch.table.FindColumn("failed_at") >= 0;
+  std::vector<Value> ids, events;
+  for (size_t r = 0; r < rows; ++r) {
+    ids.push_back(Value::String(batch.ids[r]));
+    events.push_back(Value::String(batch.json[r]));
+  }
+  RecordBatch out(rows);
+  out.AddColumn(key_column, std::move(ids));
+  out.AddColumn("model", TextColumn(batch.table, "model", rows, Value::Null()));
+  out.AddColumn("version", TextColumn(batch.table, "version", rows, Value::Null()));
+  out.AddColumn("processed_at",
+                TextColumn(batch.table, dead ? "failed_at" : "processed_at", rows, now));
+  out.AddColumn("event", std::move(events));
   return out;
 }
 

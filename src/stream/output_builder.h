@@ -11,7 +11,8 @@
 // Dead letter:
 //   {"id": "...", "source": "rides/3/1042", "error": "...", "attempts": 1, "payload": "<original>",
 //    "model": "ride_duration", "version": "3", "failed_at": "..."}
-// with the same fields as table columns. Pure functions; thread-safe.
+// with the same fields as table columns. JsonShapeRows: either as rows of the "json" table shape.
+// Pure functions; thread-safe.
 #ifndef FERRY_STREAM_OUTPUT_BUILDER_H_
 #define FERRY_STREAM_OUTPUT_BUILDER_H_
 
@@ -48,6 +49,11 @@ SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
 // positions when the id is unknown.
 SinkBatch BuildDeadLetters(const std::vector<DeadLetter>& dead, const std::string& model,
                            const std::string& version, int64_t now_ms);
+
+// The rows of a table sink with shape "json" (and of the async API's result store): `key_column`
+// (the id), model, version, processed_at (a dead letter's failed_at; else `now_ms`) and event,
+// the batch's JSON line.
+RecordBatch JsonShapeRows(const SinkBatch& batch, const std::string& key_column, int64_t now_ms);
 
 }  // namespace ferry::stream
 

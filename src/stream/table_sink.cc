@@ -16,41 +16,10 @@
 namespace ferry::stream {
 namespace {
 
-// The column `name` of `table` as text per row, or `fallback` where it is absent or null.
-std::vector<Value> TextColumn(const RecordBatch& table, std::string_view name, size_t rows,
-                              const Value& fallback) {
-  std::vector<Value> out(rows, fallback);
-  int c = table.FindColumn(name);
-  if (c < 0 || table.num_rows() != rows) return out;
-  for (size_t r = 0; r < rows; ++r) {
-    const Value& v = table.column(c).values[r];
-    if (!v.is_null()) out[r] = v.is_string() ? v : Value::String(v.ToString());
-  }
-  return out;
-}
-
-// The "json" shape: id, model, version, processed_at, event. Output events carry processed_at,
-// dead letters failed_at; either is the row's time, else now.
-RecordBatch JsonShapeRows(const SinkBatch& batch, const std::string& key_column) {
-  const size_t rows = batch.size();
-  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  Value now = Value::String(FormatTimestampMs(now_ms));
-  bool dead = batch.table.FindColumn("failed_at") >= 0;
-  std::vector<Value> ids, events;
-  for (size_t r = 0; r < rows; ++r) {
-    ids.push_back(Value::String(batch.ids[r]));
-    events.push_back(Value::String(batch.json[r]));
-  }
-  RecordBatch out(rows);
-  out.AddColumn(key_column, std::move(ids));
-  out.AddColumn("model", TextColumn(batch.table, "model", rows, Value::Null()));
-  out.AddColumn("version", TextColumn(batch.table, "version", rows, Value::Null()));
-  out.AddColumn("processed_at",
-                TextColumn(batch.table, dead ? "failed_at" : "processed_at", rows, now));
-  out.AddColumn("event", std::move(events));
-  return out;
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 class TableSink : public Sink {
@@ -73,10 +42,10 @@ class TableSink : public Sink {
       db_ = std::move(*db);
       writer_ = std::make_unique<store::TableWriter>(db_.get());
     }
-    absl::Status status =
-        config_.shape == "json"
-            ? writer_->UpsertBatch(config_.table, {key_column_}, JsonShapeRows(batch, key_column_))
-            : writer_->UpsertBatch(config_.table, {key_column_}, batch.table);
+    absl::Status status = config_.shape == "json"
+                              ? writer_->UpsertBatch(config_.table, {key_column_},
+                                                     JsonShapeRows(batch, key_column_, NowMs()))
+                              : writer_->UpsertBatch(config_.table, {key_column_}, batch.table);
     if (status.code() == absl::StatusCode::kUnavailable) {
       writer_.reset();  // reconnect from scratch next time
       db_.reset();
