@@ -1,21 +1,31 @@
-// Kafka source over librdkafka's KafkaConsumer: no auto-commit, offsets committed synchronously
-// only for messages the loop finished. On revocation the messages of revoked partitions that
-// were fetched but not yet handed out are dropped uncommitted (the next owner reads them again).
+// Kafka source over librdkafka's KafkaConsumer: no auto-commit; offsets committed only for
+// messages the loop finished, asynchronously (the loop goes on while the commit travels; a
+// failed commit is logged as `commit_failed` and only means a replay), and synchronously once
+// more at Close so that a clean stop leaves the group's offsets exactly where the loop ended.
+// Offsets are committed only for partitions this consumer still owns: a batch that was under
+// way while its partitions were revoked is left to their new owner (a replay, never a loss).
+// On revocation the messages of revoked partitions that were fetched but not yet handed out
+// are dropped uncommitted (the next owner reads them again).
 // Consumer lag comes from librdkafka's statistics (statistics.interval.ms, default 5 s here).
 #include <librdkafka/rdkafkacpp.h>
 
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "simdjson.h"
 #include "stream/adapters.h"
+#include "stream/stream_log.h"
 
 namespace ferry::stream {
 namespace {
 
-class KafkaSource : public Source, public RdKafka::RebalanceCb, public RdKafka::EventCb {
+class KafkaSource : public Source,
+                    public RdKafka::RebalanceCb,
+                    public RdKafka::EventCb,
+                    public RdKafka::OffsetCommitCb {
  public:
   explicit KafkaSource(KafkaSourceConfig config)
       : config_(std::move(config)), name_("kafka:" + config_.topics[0]) {}
@@ -46,6 +56,8 @@ class KafkaSource : public Source, public RdKafka::RebalanceCb, public RdKafka::
     if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(this), err) !=
             RdKafka::Conf::CONF_OK ||
         conf->set("event_cb", static_cast<RdKafka::EventCb*>(this), err) !=
+            RdKafka::Conf::CONF_OK ||
+        conf->set("offset_commit_cb", static_cast<RdKafka::OffsetCommitCb*>(this), err) !=
             RdKafka::Conf::CONF_OK) {
       return absl::InternalError(err);
     }
@@ -91,31 +103,38 @@ class KafkaSource : public Source, public RdKafka::RebalanceCb, public RdKafka::
   }
 
   absl::Status Commit(const std::vector<Message>& messages) override {
-    std::map<std::pair<std::string, int32_t>, int64_t> next;  // next offset per partition
+    std::map<TopicPartition, int64_t> next;  // next offset per owned partition
     for (const Message& m : messages) {
+      if (!assigned_.contains({m.topic, m.partition})) continue;
       int64_t& n = next[{m.topic, m.partition}];
       n = std::max(n, m.offset + 1);
     }
     if (next.empty()) return absl::OkStatus();
-    std::vector<RdKafka::TopicPartition*> offsets;
-    for (const auto& [tp, offset] : next) {
-      offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
-    }
-    RdKafka::ErrorCode code = consumer_->commitSync(offsets);
-    std::string partition_error;
-    for (RdKafka::TopicPartition* tp : offsets) {
-      if (tp->err() != RdKafka::ERR_NO_ERROR && partition_error.empty()) {
-        partition_error =
-            absl::StrCat(tp->topic(), "/", tp->partition(), ": ", RdKafka::err2str(tp->err()));
-      }
-    }
+    for (const auto& [tp, offset] : next) committed_[tp] = offset;
+    std::vector<RdKafka::TopicPartition*> offsets = Offsets(next);
+    RdKafka::ErrorCode code = consumer_->commitAsync(offsets);
     RdKafka::TopicPartition::destroy(offsets);
-    if (code != RdKafka::ERR_NO_ERROR || !partition_error.empty()) {
-      // Typically a rebalance: the partitions' new owner processes these messages again.
-      return absl::AbortedError(absl::StrCat("Kafka offset commit failed: ", RdKafka::err2str(code),
-                                             " ", partition_error));
+    if (code != RdKafka::ERR_NO_ERROR) {
+      return absl::AbortedError(
+          absl::StrCat("Kafka offset commit not sent: ", RdKafka::err2str(code)));
     }
     return absl::OkStatus();
+  }
+
+  // The result of an asynchronous commit, served from consume() on the loop's thread.
+  void offset_commit_cb(RdKafka::ErrorCode err,
+                        std::vector<RdKafka::TopicPartition*>& offsets) override {
+    std::string error = err == RdKafka::ERR_NO_ERROR ? "" : RdKafka::err2str(err);
+    for (RdKafka::TopicPartition* tp : offsets) {
+      if (error.empty() && tp->err() != RdKafka::ERR_NO_ERROR) {
+        error = absl::StrCat(tp->topic(), "/", tp->partition(), ": ", RdKafka::err2str(tp->err()));
+      }
+    }
+    // _NO_OFFSET: nothing to commit; not a failure.
+    if (error.empty() || err == RdKafka::ERR__NO_OFFSET) return;
+    // Typically a rebalance: the partitions' new owner processes these messages again.
+    LogEvent("commit_failed",
+             {{"source", name_}, {"error", "Kafka offset commit failed: " + error}});
   }
 
   std::vector<std::pair<std::string, int64_t>> Lag() override {
@@ -126,6 +145,19 @@ class KafkaSource : public Source, public RdKafka::RebalanceCb, public RdKafka::
   absl::Status Close() override {
     if (closed_) return absl::OkStatus();
     closed_ = true;
+    // Waits for the asynchronous commits in flight and makes the last one certain.
+    absl::Status committed = absl::OkStatus();
+    std::erase_if(committed_, [&](const auto& entry) { return !assigned_.contains(entry.first); });
+    if (!committed_.empty()) {
+      std::vector<RdKafka::TopicPartition*> offsets = Offsets(committed_);
+      RdKafka::ErrorCode code = consumer_->commitSync(offsets);
+      RdKafka::TopicPartition::destroy(offsets);
+      if (code != RdKafka::ERR_NO_ERROR) {
+        LogEvent("commit_failed", {{"source", name_},
+                                   {"error", absl::StrCat("Kafka offset commit at close failed: ",
+                                                          RdKafka::err2str(code))}});
+      }
+    }
     RdKafka::ErrorCode code = consumer_->close();
     if (code != RdKafka::ERR_NO_ERROR) {
       return absl::UnavailableError(
@@ -140,7 +172,13 @@ class KafkaSource : public Source, public RdKafka::RebalanceCb, public RdKafka::
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
       if (config_.start.rfind("timestamp:", 0) == 0) SeekNewPartitionsToTimestamp(partitions);
       consumer->assign(partitions);
+      for (RdKafka::TopicPartition* tp : partitions)
+        assigned_.insert({tp->topic(), tp->partition()});
       return;
+    }
+    for (RdKafka::TopicPartition* tp : partitions) {
+      assigned_.erase({tp->topic(), tp->partition()});
+      committed_.erase({tp->topic(), tp->partition()});
     }
     // Revoked: forget what was fetched from these partitions and not yet handed out.
     std::erase_if(pending_, [&](const Message& m) {
@@ -157,6 +195,17 @@ class KafkaSource : public Source, public RdKafka::RebalanceCb, public RdKafka::
   }
 
  private:
+  using TopicPartition = std::pair<std::string, int32_t>;
+
+  static std::vector<RdKafka::TopicPartition*> Offsets(
+      const std::map<TopicPartition, int64_t>& next) {
+    std::vector<RdKafka::TopicPartition*> offsets;
+    for (const auto& [tp, offset] : next) {
+      offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+    }
+    return offsets;
+  }
+
   void SeekNewPartitionsToTimestamp(std::vector<RdKafka::TopicPartition*>& partitions) {
     int64_t timestamp = std::stoll(config_.start.substr(10));
     if (consumer_->committed(partitions, 10000) != RdKafka::ERR_NO_ERROR) return;
@@ -197,6 +246,8 @@ class KafkaSource : public Source, public RdKafka::RebalanceCb, public RdKafka::
   std::string name_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::vector<Message> pending_;
+  std::set<TopicPartition> assigned_;            // partitions this consumer owns now
+  std::map<TopicPartition, int64_t> committed_;  // last offsets sent, owned partitions only
   bool closed_ = false;
   std::string last_error_;
   std::mutex lag_mu_;

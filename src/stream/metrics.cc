@@ -29,6 +29,15 @@ std::string Number(double v) {
 
 }  // namespace
 
+std::string MetricLabel(const std::string& key, const std::string& value) {
+  std::string escaped;
+  for (char c : value) {
+    if (c == '"' || c == '\\') escaped += '\\';
+    escaped += c == '\n' ? 'n' : c;
+  }
+  return absl::StrCat(key, "=\"", escaped, "\"");
+}
+
 void Metrics::Describe(const std::string& name, Type type, const std::string& help,
                        std::vector<double> buckets) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -17,6 +17,9 @@
 
 namespace ferry::stream {
 
+// `key="value"` with quotes, backslashes and newlines escaped, for a series' label text.
+std::string MetricLabel(const std::string& key, const std::string& value);
+
 class Metrics {
  public:
   enum class Type { kCounter, kGauge, kHistogram };

@@ -1,46 +1,21 @@
-// The commit loop; see processor.h for the contract.
+// The pipelined commit loop; see processor.h for the contract.
 #include "stream/processor.h"
 
 #include <algorithm>
-#include <iostream>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "io/json_writer.h"
 #include "stream/output_builder.h"
 #include "stream/parallel_score.h"
+#include "stream/stream_log.h"
 
 namespace ferry::stream {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::string Label(const std::string& key, const std::string& value) {
-  std::string escaped;
-  for (char c : value) {
-    if (c == '"' || c == '\\') escaped += '\\';
-    escaped += c == '\n' ? 'n' : c;
-  }
-  return absl::StrCat(key, "=\"", escaped, "\"");
+double Ms(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
 }
-
-void LogLine(const std::string& line) { std::cerr << line << std::endl; }
-
-// {"event": event, key: value, ...} on stderr; values are written as JSON strings or numbers.
-void LogEvent(const std::string& event,
-              std::initializer_list<std::pair<std::string, std::string>> text,
-              std::initializer_list<std::pair<std::string, int64_t>> numbers = {}) {
-  std::string line;
-  io::JsonWriter w(&line);
-  w.BeginObject().Key("event").String(event);
-  for (const auto& [key, value] : text) w.Key(key).String(value);
-  for (const auto& [key, value] : numbers) w.Key(key).Int(value);
-  w.EndObject();
-  LogLine(line);
-}
-
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 const std::vector<double> kSecondsBuckets = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
                                              0.2,   0.5,   1,     2,    5,    10,   30};
@@ -53,8 +28,7 @@ Processor::Processor(const StreamConfig& config, std::unique_ptr<Source> source,
                      const ModelProvider* models, Metrics* metrics)
     : config_(config),
       source_(std::move(source)),
-      sinks_(std::move(sinks)),
-      dead_letter_(std::move(dead_letter)),
+      writer_(config, std::move(sinks), std::move(dead_letter), metrics),
       models_(models),
       metrics_(metrics),
       decoder_(config.events) {
@@ -82,165 +56,125 @@ void Processor::DescribeMetrics() {
                      "1 for the model version scoring the stream.");
 }
 
-int64_t Processor::BackoffMs(int attempt) const {
-  int64_t delay = config_.backoff_initial_ms;
-  for (int i = 1; i < attempt && delay < config_.backoff_max_ms; ++i) delay *= 2;
-  return std::min(delay, config_.backoff_max_ms);
-}
-
-bool Processor::Backoff(int attempt, const std::atomic<bool>& stop) const {
-  int64_t delay = BackoffMs(attempt);
-  auto until = Clock::now() + std::chrono::milliseconds(delay);
-  while (Clock::now() < until) {
-    if (stop) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(delay, 50)));
-  }
-  return !stop;
-}
-
-absl::Status Processor::WriteWithRetry(Sink& sink, const SinkBatch& batch,
-                                       const std::atomic<bool>& stop) {
-  for (int attempt = 1;; ++attempt) {
-    absl::Status status = sink.Write(batch);
-    if (status.ok()) return status;
-    if (status.code() != absl::StatusCode::kUnavailable) {
-      return absl::Status(status.code(), absl::StrCat(sink.name(), ": ", status.message()));
-    }
-    metrics_->Add("ferry_stream_sink_retries_total", Label("sink", sink.name()), 1);
-    if (config_.sink_retries > 0 && attempt >= config_.sink_retries) {
-      return absl::UnavailableError(
-          absl::StrCat(sink.name(), " is still unavailable after ", attempt,
-                       " attempts (errors.max_retries); nothing of the batch was committed: ",
-                       status.message()));
-    }
-    LogEvent("sink_retry", {{"sink", sink.name()}, {"error", std::string(status.message())}},
-             {{"attempt", attempt}, {"backoff_ms", BackoffMs(attempt)}});
-    if (!Backoff(attempt, stop)) return absl::CancelledError("stopped while a sink was down");
-  }
-}
-
 absl::Status Processor::CommitWithRetry(const std::vector<Message>& messages,
                                         const std::atomic<bool>& stop) {
   for (int attempt = 1;; ++attempt) {
     absl::Status status = source_->Commit(messages);
     if (status.ok() || status.code() != absl::StatusCode::kUnavailable ||
-        (config_.sink_retries > 0 && attempt >= config_.sink_retries) || !Backoff(attempt, stop)) {
+        (config_.sink_retries > 0 && attempt >= config_.sink_retries) ||
+        !SleepBackoff(config_, attempt, stop)) {
       return status;
     }
   }
 }
 
-absl::Status Processor::ProcessBatch(const std::vector<Message>& messages,
-                                     const std::atomic<bool>& stop) {
-  const auto started = Clock::now();
+void Processor::UpdateModel() {
   auto choice = models_->Current();
-  if (choice.ok()) {
-    if (choice->version != model_.version || choice->name != model_.name) {
-      if (model_.bundle) {
-        metrics_->Set(
-            "ferry_stream_model_version",
-            absl::StrCat(Label("model", model_.name), ",", Label("version", model_.version)), 0);
-      }
-      metrics_->Set(
-          "ferry_stream_model_version",
-          absl::StrCat(Label("model", choice->name), ",", Label("version", choice->version)), 1);
-    }
-    model_ = *choice;
-  } else if (!model_.bundle) {
-    return choice.status();
+  if (!choice.ok()) {
+    model_error_ = choice.status();
+    return;
   }
+  if (choice->version != model_.version || choice->name != model_.name) {
+    if (model_.bundle) {
+      metrics_->Set("ferry_stream_model_version",
+                    absl::StrCat(MetricLabel("model", model_.name), ",",
+                                 MetricLabel("version", model_.version)),
+                    0);
+    }
+    metrics_->Set("ferry_stream_model_version",
+                  absl::StrCat(MetricLabel("model", choice->name), ",",
+                               MetricLabel("version", choice->version)),
+                  1);
+  }
+  model_ = *choice;
+}
+
+absl::StatusOr<Processor::Batch> Processor::Prepare(std::vector<Message> messages, WriteJob* job) {
+  Batch batch;
+  batch.polled = Clock::now();
+  UpdateModel();
+  if (!model_.bundle) return model_error_;
   DecodedEvents events = decoder_.Decode(messages);
-  const auto decoded = Clock::now();
+  batch.decoded = Clock::now();
   bundle::ScoredBatch scored =
       ScoreInParallel(*model_.bundle, events.inputs, config_.score_threads);
-  const auto scored_at = Clock::now();
+  batch.scored_at = Clock::now();
   std::vector<DeadLetter> dead;
   for (const DecodeFailure& f : events.failures) {
     dead.push_back({"", f.position, f.error, messages[f.message].attempts, f.payload});
   }
   const int64_t now_ms = absl::ToUnixMillis(absl::Now());
-  SinkBatch outputs = BuildOutputs(config_.output, model_.name, model_.version, events, scored,
-                                   messages, now_ms, &dead);
-  for (auto& sink : sinks_) {
-    absl::Status status = WriteWithRetry(*sink, outputs, stop);
-    if (!status.ok()) return status;
-    metrics_->Add("ferry_stream_events_out_total", Label("sink", sink->name()),
-                  static_cast<double>(outputs.size()));
-  }
+  job->outputs = BuildOutputs(config_.output, model_.name, model_.version, events, scored, messages,
+                              now_ms, &dead);
   if (!dead.empty()) {
-    SinkBatch letters = BuildDeadLetters(dead, model_.name, model_.version, now_ms);
-    if (dead_letter_) {
-      absl::Status status = WriteWithRetry(*dead_letter_, letters, stop);
-      if (!status.ok()) return status;
-    } else {
-      for (const std::string& line : letters.json) LogLine("{\"dead_letter\":" + line + "}");
-    }
-    metrics_->Add("ferry_stream_events_dead_lettered_total",
-                  Label("sink", dead_letter_ ? dead_letter_->name() : "log"),
-                  static_cast<double>(dead.size()));
+    job->dead_letters = BuildDeadLetters(dead, model_.name, model_.version, now_ms);
   }
-  const auto written = Clock::now();
-  absl::Status committed = CommitWithRetry(messages, stop);
+  batch.events_in = events.ids.size() + events.failures.size();
+  batch.scored = job->outputs.size();
+  batch.dead_lettered = dead.size();
+  batch.event_time_ms = std::move(events.event_time_ms);
+  batch.model = model_.name;
+  batch.version = model_.version;
+  batch.messages = std::move(messages);
+  return batch;
+}
+
+absl::Status Processor::FinishInFlight(const std::atomic<bool>& stop) {
+  if (!in_flight_) return absl::OkStatus();
+  const auto waiting = Clock::now();
+  WriteOutcome outcome = writer_.Wait();
+  Batch batch = std::move(*in_flight_);
+  in_flight_.reset();
+  const auto committing = Clock::now();
+  batch.wait_ms = Ms(committing - waiting);
+  if (!outcome.status.ok()) return outcome.status;
+  absl::Status committed = CommitWithRetry(batch.messages, stop);
+  batch.commit_ms = Ms(Clock::now() - committing);
   if (!committed.ok()) {
     // Not fatal: the messages are delivered again (to us or the partitions' new owner) and
     // the sinks absorb the replay.
     LogEvent("commit_failed",
              {{"source", source_->name()}, {"error", std::string(committed.message())}});
   }
+  ReportBatch(batch, outcome, committed.ok());
+  return absl::OkStatus();
+}
+
+void Processor::ReportBatch(const Batch& batch, const WriteOutcome& outcome, bool committed) {
   const auto finished = Clock::now();
-  const double seconds = std::chrono::duration<double>(finished - started).count();
-  const std::string source_label = Label("source", source_->name());
-  metrics_->Add("ferry_stream_events_in_total", source_label,
-                static_cast<double>(events.ids.size() + events.failures.size()));
+  const double seconds = std::chrono::duration<double>(finished - batch.polled).count();
+  const std::string source_label = MetricLabel("source", source_->name());
+  metrics_->Add("ferry_stream_events_in_total", source_label, static_cast<double>(batch.events_in));
   metrics_->Add("ferry_stream_batches_total", source_label, 1);
-  metrics_->Observe("ferry_stream_batch_size", source_label, static_cast<double>(messages.size()));
+  metrics_->Observe("ferry_stream_batch_size", source_label,
+                    static_cast<double>(batch.messages.size()));
   metrics_->Observe("ferry_stream_processing_seconds", source_label, seconds);
   const int64_t done_ms = absl::ToUnixMillis(absl::Now());
-  for (int64_t t : events.event_time_ms) {
+  for (int64_t t : batch.event_time_ms) {
     if (t > 0)
       metrics_->Observe("ferry_stream_end_to_end_seconds", source_label, (done_ms - t) / 1000.0);
   }
   ++batches_;
-  if (config_.log_batches) {
-    std::string line;
-    io::JsonWriter w(&line);
-    w.BeginObject()
-        .Key("event")
-        .String("batch")
-        .Key("batch")
-        .Int(batches_)
-        .Key("source")
-        .String(source_->name())
-        .Key("messages")
-        .Int(static_cast<int64_t>(messages.size()))
-        .Key("scored")
-        .Int(static_cast<int64_t>(outputs.size()))
-        .Key("dead_lettered")
-        .Int(static_cast<int64_t>(dead.size()))
-        .Key("model")
-        .String(model_.name)
-        .Key("version")
-        .String(model_.version)
-        .Key("committed")
-        .Bool(committed.ok())
-        .Key("processing_ms")
-        .Double(seconds * 1000.0)
-        .Key("decode_ms")
-        .Double(Ms(decoded - started))
-        .Key("score_ms")
-        .Double(Ms(scored_at - decoded))
-        .Key("write_ms")
-        .Double(Ms(written - scored_at))
-        .Key("commit_ms")
-        .Double(Ms(finished - written))
-        .Key("first")
-        .String(messages.front().Position())
-        .Key("last")
-        .String(messages.back().Position())
-        .EndObject();
-    LogLine(line);
-  }
-  return absl::OkStatus();
+  if (!config_.log_batches) return;
+  std::string line;
+  io::JsonWriter w(&line);
+  w.BeginObject().Key("event").String("batch").Key("batch").Int(batches_);
+  w.Key("source").String(source_->name());
+  w.Key("messages").Int(static_cast<int64_t>(batch.messages.size()));
+  w.Key("scored").Int(static_cast<int64_t>(batch.scored));
+  w.Key("dead_lettered").Int(static_cast<int64_t>(batch.dead_lettered));
+  w.Key("model").String(batch.model).Key("version").String(batch.version);
+  w.Key("committed").Bool(committed);
+  w.Key("processing_ms").Double(seconds * 1000.0);
+  w.Key("decode_ms").Double(Ms(batch.decoded - batch.polled));
+  w.Key("score_ms").Double(Ms(batch.scored_at - batch.decoded));
+  w.Key("write_ms").Double(outcome.write_ms);
+  w.Key("write_wait_ms").Double(batch.wait_ms);
+  w.Key("commit_ms").Double(batch.commit_ms);
+  w.Key("first").String(batch.messages.front().Position());
+  w.Key("last").String(batch.messages.back().Position());
+  w.EndObject();
+  LogLine(line);
 }
 
 void Processor::UpdateLag() {
@@ -254,7 +188,12 @@ void Processor::UpdateLag() {
 absl::Status Processor::Run(const std::atomic<bool>& stop) {
   int poll_failures = 0;
   absl::Status result = absl::OkStatus();
-  while (!stop) {
+  while (!stop && result.ok()) {
+    // A write that finished while we scored is committed before the next (blocking) poll.
+    if (writer_.ready()) {
+      result = FinishInFlight(stop);
+      if (!result.ok()) break;
+    }
     auto messages =
         source_->Poll(config_.max_records, std::chrono::milliseconds(config_.max_wait_ms));
     if (!messages.ok()) {
@@ -263,44 +202,46 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
                               absl::StrCat(source_->name(), ": ", messages.status().message()));
         break;
       }
+      result = FinishInFlight(stop);
       ++poll_failures;
       if (poll_failures == 1 || poll_failures % 20 == 0) {
         LogEvent("source_unavailable",
                  {{"source", source_->name()}, {"error", std::string(messages.status().message())}},
                  {{"attempt", poll_failures}});
       }
-      Backoff(std::min(poll_failures, 10), stop);
+      SleepBackoff(config_, std::min(poll_failures, 10), stop);
       continue;
     }
     poll_failures = 0;
     if (messages->empty()) {
-      SinkBatch idle;  // lets file sinks roll by age
-      for (auto& sink : sinks_) (void)sink->Write(idle);
+      result = FinishInFlight(stop);
+      if (result.ok()) writer_.WriteIdle();  // lets file sinks roll by age
       UpdateLag();
       continue;
     }
-    absl::Status status = ProcessBatch(*messages, stop);
-    if (status.code() == absl::StatusCode::kCancelled) {
-      LogEvent("stopped_uncommitted",
-               {{"note",
-                 "the batch in hand was not accepted by every sink; it was not committed "
-                 "and will be delivered again"}});
+    WriteJob job;
+    auto batch = Prepare(std::move(*messages), &job);
+    if (!batch.ok()) {
+      result = batch.status();
       break;
     }
-    if (!status.ok()) {
-      result = status;
-      break;
-    }
+    // Batch N is accepted and committed before N+1 goes to the sinks: commits stay in order.
+    result = FinishInFlight(stop);
+    if (!result.ok()) break;
+    in_flight_ = std::move(*batch);
+    writer_.Start(std::move(job), stop);
     UpdateLag();
   }
-  for (auto& sink : sinks_) {
-    absl::Status closed = sink->Close();
-    if (!closed.ok()) {
-      LogEvent("sink_close_failed",
-               {{"sink", sink->name()}, {"error", std::string(closed.message())}});
-    }
+  if (result.ok()) result = FinishInFlight(stop);  // SIGTERM: finish what is in flight
+  if (result.code() == absl::StatusCode::kCancelled) {
+    LogEvent("stopped_uncommitted",
+             {{"note",
+               "the batch in hand was not accepted by every sink; it was not committed "
+               "and will be delivered again"}});
+    result = absl::OkStatus();
   }
-  if (dead_letter_) (void)dead_letter_->Close();
+  if (writer_.busy()) (void)writer_.Wait();  // an error left a write under way: not committed
+  writer_.Close();
   absl::Status closed = source_->Close();
   if (result.ok() && !closed.ok()) result = closed;
   return result;

@@ -1,30 +1,40 @@
-// Processor: the commit loop of `ferry stream`.
+// Processor: the commit loop of `ferry stream`, pipelined two batches deep.
 //
 //   loop until stopped:
-//     messages = source.Poll(max_records, max_wait)       // backpressure: no Poll while a
-//     events   = decode(messages)                         // batch is unfinished, so memory
-//     scored   = bundle.Score(events)                     // holds one batch at most
-//     write outputs to every sink, dead letters to the dead-letter sink, each retried with
-//       capped exponential backoff while Unavailable, without polling (backpressure): forever
-//       when sink_retries is 0, else up to sink_retries attempts, then Run fails Unavailable
-//       and nothing of the batch is committed
-//     source.Commit(messages)                             // only now
+//     messages = source.Poll(max_records, max_wait)
+//     prepare batch N+1: decode, score, build output events and dead letters
+//     finish batch N:   wait until every sink accepted it, then source.Commit(N's messages)
+//     start batch N+1:  hand it to the SinkWriter (writes on a background thread)
 //
-// Stop (SIGTERM): the batch in hand is finished and committed, then the source is closed.
-// Run returns OK after a clean stop; an error when a sink stayed down or is misconfigured.
-// Single-threaded; the Metrics may be read from another thread.
+// So the sinks' round trips of batch N (Kafka acknowledgements, a database COMMIT) overlap the
+// poll, decoding and scoring of batch N+1. Invariants:
+// - A batch is committed only after every sink durably accepted it, and batches are committed
+//   strictly in poll order: N+1 is handed to the sinks only once N was accepted and committed.
+// - At most two batches are held: one being written, one being prepared. While a sink is down
+//   (retried with backoff by the SinkWriter) nothing is polled: backpressure.
+// - When a sink stays down through errors.max_retries attempts or fails for good, Run returns
+//   the error and neither that batch nor the prepared one is committed.
+// - An empty poll, and the end of the loop, finish the batch under way first.
+// Stop (SIGTERM): every batch polled is finished and committed, then the source is closed; a
+// batch whose sink is down at that moment is left uncommitted (delivered again).
+// Run returns OK after a clean stop. The Metrics may be read from another thread.
 #ifndef FERRY_STREAM_PROCESSOR_H_
 #define FERRY_STREAM_PROCESSOR_H_
 
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "stream/config.h"
 #include "stream/event_decoder.h"
 #include "stream/metrics.h"
 #include "stream/model_provider.h"
+#include "stream/sink_writer.h"
 #include "stream/stream_types.h"
 
 namespace ferry::stream {
@@ -39,26 +49,39 @@ class Processor {
   absl::Status Run(const std::atomic<bool>& stop);
 
  private:
-  absl::Status ProcessBatch(const std::vector<Message>& messages, const std::atomic<bool>& stop);
-  // Retries while the sink is Unavailable. Cancelled when `stop` is set meanwhile.
-  absl::Status WriteWithRetry(Sink& sink, const SinkBatch& batch, const std::atomic<bool>& stop);
+  using Clock = std::chrono::steady_clock;
+  // A batch between its poll and its commit: what the commit and the metrics need.
+  struct Batch {
+    std::vector<Message> messages;
+    std::vector<int64_t> event_time_ms;
+    size_t events_in = 0, scored = 0, dead_lettered = 0;
+    std::string model, version;
+    Clock::time_point polled, decoded, scored_at;
+    double wait_ms = 0, commit_ms = 0;  // waiting for the sinks' acceptance, committing
+  };
+
+  // Decodes and scores `messages` into *job; fails only when no model was ever loaded.
+  absl::StatusOr<Batch> Prepare(std::vector<Message> messages, WriteJob* job);
+  // Waits for the batch under way to be accepted by every sink, then commits it. OK when
+  // nothing is under way. The sinks' error when they did not accept it (nothing committed).
+  absl::Status FinishInFlight(const std::atomic<bool>& stop);
   absl::Status CommitWithRetry(const std::vector<Message>& messages, const std::atomic<bool>& stop);
-  bool Backoff(int attempt, const std::atomic<bool>& stop) const;  // false when stopped
-  // The wait before attempt + 1: backoff_initial_ms doubled per attempt, capped at backoff_max_ms.
-  int64_t BackoffMs(int attempt) const;
+  void ReportBatch(const Batch& batch, const WriteOutcome& outcome, bool committed);
+  void UpdateModel();
   void DescribeMetrics();
   void UpdateLag();
 
   const StreamConfig& config_;
   std::unique_ptr<Source> source_;
-  std::vector<std::unique_ptr<Sink>> sinks_;
-  std::unique_ptr<Sink> dead_letter_;
+  SinkWriter writer_;
   const ModelProvider* models_;
   Metrics* metrics_;
   EventDecoder decoder_;
   ModelChoice model_;  // last good choice
+  absl::Status model_error_;
+  std::optional<Batch> in_flight_;  // handed to writer_, not yet committed
   int64_t batches_ = 0;
-  std::chrono::steady_clock::time_point last_lag_{};
+  Clock::time_point last_lag_{};
 };
 
 }  // namespace ferry::stream

@@ -3,9 +3,11 @@
 // the Source and Sink interfaces the Kafka, Redis, SQL and file adapters implement.
 //
 // Contract of the loop (processor.h): Poll a batch, score it, Write it to every sink until each
-// returns OK (a sink's OK means durably accepted), then Commit the batch's positions. A source
+// returns OK (a sink's OK means durably accepted), then Commit the batch's positions. Batches are
+// committed in poll order, but the loop may Poll batch N+1 before it commits batch N. A source
 // never commits a position it did not hand out, and a sink may see the same event twice after a
-// crash (at-least-once); sinks keyed by event id make that harmless.
+// crash (at-least-once); sinks keyed by event id make that harmless. A Source is used from the
+// loop's thread only; a Sink from one thread at a time (the loop's sink writer).
 #ifndef FERRY_STREAM_STREAM_TYPES_H_
 #define FERRY_STREAM_STREAM_TYPES_H_
 
@@ -52,7 +54,8 @@ class Source {
   // An empty result is normal. Unavailable when the broker cannot be reached (retry later).
   virtual absl::StatusOr<std::vector<Message>> Poll(size_t max_messages,
                                                     std::chrono::milliseconds max_wait) = 0;
-  // Marks every message of the last Poll processed (Kafka: commits offsets; Redis: XACK).
+  // Marks `messages`, all from one earlier Poll, processed (Kafka: commits offsets, possibly
+  // asynchronously; Redis: XACK). Called once per polled batch, in poll order.
   virtual absl::Status Commit(const std::vector<Message>& messages) = 0;
   // Consumer lag or pending entries as (label, value) pairs for the metrics page.
   virtual std::vector<std::pair<std::string, int64_t>> Lag() { return {}; }
