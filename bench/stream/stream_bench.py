@@ -29,8 +29,10 @@ PARTITIONS = 2
 
 
 def ride(i, sent_us=0):
-    return json.dumps({"ride_id": f"{i}:{sent_us}", "PULocationID": 1 + i % 265,
-                       "DOLocationID": 1 + (i * 7) % 265, "trip_distance": round(0.5 + (i % 40) * 0.37, 2)})
+    # Formatted by hand: json.dumps would make the load generator, not ferry, the bottleneck of
+    # the latency runs on 2 cores.
+    return (f'{{"ride_id": "{i}:{sent_us}", "PULocationID": {1 + i % 265}, '
+            f'"DOLocationID": {1 + (i * 7) % 265}, "trip_distance": {round(0.5 + (i % 40) * 0.37, 2)}}}')
 
 
 def produce_all(services, topic, n):
@@ -59,6 +61,9 @@ def metric(port, name):
     return 0.0
 
 
+MAX_RECORDS = 1000  # ferry's batch.max_records (--max-records)
+
+
 def ferry_config(services, topic, group, out, port, fetch_wait_ms=100, linger_ms=5, max_wait_ms=20):
     source = h.kafka_source(services, topic, group)
     source["kafka"]["properties"]["fetch.wait.max.ms"] = str(fetch_wait_ms)
@@ -66,14 +71,25 @@ def ferry_config(services, topic, group, out, port, fetch_wait_ms=100, linger_ms
     sink["kafka"]["properties"] = {**sink["kafka"]["properties"], "linger.ms": str(linger_ms)}
     return {"model": {"bundle": BUNDLE, "reload_seconds": 0}, "source": source,
             "events": {"id_field": "ride_id"}, "sinks": [sink],
-            "batch": {"max_records": 1000, "max_wait_ms": max_wait_ms},
+            "batch": {"max_records": MAX_RECORDS, "max_wait_ms": max_wait_ms},
             "metrics": {"port": port, "host": "127.0.0.1"}}
+
+
+def stage_breakdown(log_text):
+    """Mean ms per 1,000 events of each stage, from ferry's batch log lines."""
+    batches = [json.loads(line) for line in log_text.splitlines() if '"event":"batch"' in line]
+    events = sum(b["messages"] for b in batches) or 1
+    stages = ("decode_ms", "score_ms", "write_ms", "write_wait_ms", "commit_ms")
+    per_k = {s: sum(b.get(s, 0) for b in batches) * 1000 / events for s in stages}
+    return (f"{len(batches)} batches of {events / max(len(batches), 1):.0f} events; per 1,000 events: "
+            + ", ".join(f"{s[:-3]} {v:.2f} ms" for s, v in per_k.items()))
 
 
 def run_ferry(services, workdir, n):
     port = h.free_port()
-    worker = h.Worker(ferry_config(services, "rides", "bench-ferry", "preds_ferry", port), workdir,
-                      "ferry-throughput")
+    config = ferry_config(services, "rides", "bench-ferry", "preds_ferry", port)
+    config["metrics"]["log_batches"] = True
+    worker = h.Worker(config, workdir, "ferry-throughput")
     name = 'ferry_stream_events_in_total{source="kafka:rides"}'
     h.wait_until("ferry's first batch", lambda: metric(port, name) > 0, timeout=120, interval=0.01)
     start = time.time()
@@ -81,6 +97,8 @@ def run_ferry(services, workdir, n):
     h.wait_until("ferry done", lambda: metric(port, name) >= n, timeout=1800, interval=0.05)
     elapsed = time.time() - start
     worker.stop()
+    print("  ferry stages (write overlaps the next batch's poll, decode and score; write_wait is "
+          "what the loop still waited for it): " + stage_breakdown(worker.text()), flush=True)
     return (n - first) / elapsed
 
 
@@ -132,12 +150,18 @@ consumer = confluent_kafka.Consumer({"bootstrap.servers": brokers, **k09, "group
     "socket.nagle.disable": True})
 consumer.subscribe([topic])
 latencies, end = [], time.time() + seconds
+# poll() returns as soon as one message is there; consume(timeout=0) then drains what is queued
+# without waiting (consume with a timeout waits for num_messages or the whole timeout). The
+# output key is the event id, "<i>:<send time in us>".
 while time.time() < end:
-    for m in consumer.consume(num_messages=10000, timeout=0.02):
+    first = consumer.poll(0.05)
+    if first is None:
+        continue
+    for m in [first] + consumer.consume(num_messages=10000, timeout=0):
         if m.error():
             continue
         now = time.time() * 1e6
-        sent = int(json.loads(m.value())["id"].split(":")[1])
+        sent = int(m.key().split(b":")[1])
         latencies.append((now - sent) / 1000.0)
 consumer.close()
 latencies.sort()
@@ -190,6 +214,7 @@ def run_latency(services, workdir, rate, seconds, suffix=""):
 
 
 def main():
+    global MAX_RECORDS
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1000000)
     parser.add_argument("--per-message-events", type=int, default=2000)
@@ -197,7 +222,12 @@ def main():
     parser.add_argument("--ferry", default=os.path.join(ROOT, "build", "ferry"))
     parser.add_argument("--latency-rates", default="",
                         help="extra comma-separated rates (events/s) for the latency run")
+    parser.add_argument("--max-records", type=int, default=MAX_RECORDS,
+                        help="ferry's batch.max_records")
+    parser.add_argument("--ferry-only", action="store_true",
+                        help="only ferry's throughput (quick experiments; no table)")
     args = parser.parse_args()
+    MAX_RECORDS = args.max_records
     os.environ["FERRY_BINARY"] = os.path.abspath(args.ferry)
     services = h.Services()
     services.start("kafka")
@@ -207,7 +237,10 @@ def main():
         produce_all(services, "rides", args.events)
         print(f"produced {args.events} events in {time.time() - t0:.1f} s", flush=True)
         ferry_rate = run_ferry(services, workdir, args.events)
-        print(f"ferry: {ferry_rate:,.0f} events/s", flush=True)
+        print(f"ferry: {ferry_rate:,.0f} events/s (batch.max_records {MAX_RECORDS})", flush=True)
+        if args.ferry_only:
+            services.stop()
+            return
         py_batch = run_python(services, args.events, 1000)
         print(f"python micro-batched: {py_batch:,.0f} events/s", flush=True)
         py_single = run_python(services, args.per_message_events, 1)
