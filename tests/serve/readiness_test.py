@@ -151,6 +151,20 @@ class Readiness(unittest.TestCase):
         self.assertIn(b"shutting down", response)
         self.assertEqual(server.stop(), 0)
 
+    def test_repeated_sigterm_while_stopping_still_exits_0(self):
+        # A supervisor repeating SIGTERM must not kill the server in the last moments of its
+        # shutdown (after the signal handling of the event loops is gone).
+        bundle = harness.copy_bundle(os.path.join(harness.temp_dir("resignal-"), "tiny"))
+        server = harness.Server(bundle)
+        deadline = time.time() + 20
+        while server.proc.poll() is None and time.time() < deadline:
+            try:
+                server.proc.send_signal(signal.SIGTERM)
+            except ProcessLookupError:
+                break
+            time.sleep(0.0005)
+        self.assertEqual(server.stop(), 0)
+
 
 def replace_file(path, data):
     """Writes `data` beside `path`, then renames it over `path` (readers never see half)."""
