@@ -31,7 +31,7 @@ PARTITIONS = 2
 def ride(i, sent_us=0):
     # Formatted by hand: json.dumps would make the load generator, not ferry, the bottleneck of
     # the latency runs on 2 cores.
-    return (f'{{"ride_id": "{i}:{sent_us}", "PULocationID": {1 + i % 265}, '
+    return (f'{{"ride_id": "{i}:{sent_us}", "sent_ms": {sent_us // 1000}, "PULocationID": {1 + i % 265}, '
             f'"DOLocationID": {1 + (i * 7) % 265}, "trip_distance": {round(0.5 + (i % 40) * 0.37, 2)}}}')
 
 
@@ -62,6 +62,7 @@ def metric(port, name):
 
 
 MAX_RECORDS = 1000  # ferry's batch.max_records (--max-records)
+LATENCY_MAX_WAIT_MS = 2  # ferry's batch.max_wait_ms in the latency runs (--latency-max-wait-ms)
 
 
 def ferry_config(services, topic, group, out, port, fetch_wait_ms=100, linger_ms=5, max_wait_ms=20):
@@ -73,6 +74,24 @@ def ferry_config(services, topic, group, out, port, fetch_wait_ms=100, linger_ms
             "events": {"id_field": "ride_id"}, "sinks": [sink],
             "batch": {"max_records": MAX_RECORDS, "max_wait_ms": max_wait_ms},
             "metrics": {"port": port, "host": "127.0.0.1"}}
+
+
+def histogram_summary(port, name):
+    """From a Prometheus histogram: the share of observations <= 20 ms and the buckets holding
+    the median and the 99th percentile."""
+    buckets = []
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(name + "_bucket"):
+                le = line.split('le="')[1].split('"')[0]
+                buckets.append((float("inf") if le == "+Inf" else float(le), float(line.split()[-1])))
+    total = buckets[-1][1] if buckets else 0
+    if not total:
+        return "no observations"
+    within = next((c for le, c in buckets if le == 0.02), 0) / total
+    p50 = next(le for le, c in buckets if c >= 0.5 * total)
+    p99 = next(le for le, c in buckets if c >= 0.99 * total)
+    return f"{within:.1%} within 20 ms; p50 <= {p50 * 1000:g} ms, p99 <= {p99 * 1000:g} ms"
 
 
 def stage_breakdown(log_text):
@@ -178,8 +197,9 @@ def run_latency(services, workdir, rate, seconds, suffix=""):
     services.topic(topic_out, PARTITIONS)
     port = h.free_port()
     config = ferry_config(services, topic_in, "bench-lat" + suffix, topic_out, port,
-                          fetch_wait_ms=2, linger_ms=0, max_wait_ms=2)
+                          fetch_wait_ms=2, linger_ms=0, max_wait_ms=LATENCY_MAX_WAIT_MS)
     config["metrics"]["log_batches"] = True
+    config["events"]["timestamp_field"] = "sent_ms"  # ferry's own send-to-commit histogram
     worker = h.Worker(config, workdir, "ferry-latency" + suffix)
     warmup = 8  # both consumer groups join
     reader = subprocess.Popen([sys.executable, "-c", LATENCY_READER, services.brokers,
@@ -203,6 +223,8 @@ def run_latency(services, workdir, rate, seconds, suffix=""):
     producer.flush(30)
     sent_rate = i / (time.time() - start)
     received, p50, p99 = reader.communicate(timeout=120)[0].split()
+    print("  ferry's own view, event sent (ms clock) to its batch committed: "
+          + histogram_summary(port, "ferry_stream_end_to_end_seconds"), flush=True)
     worker.stop()
     # ferry's own share: poll end to commit per batch, from its batch log lines.
     batches = sorted(json.loads(line)["processing_ms"] for line in worker.text().splitlines()
@@ -214,7 +236,7 @@ def run_latency(services, workdir, rate, seconds, suffix=""):
 
 
 def main():
-    global MAX_RECORDS
+    global MAX_RECORDS, LATENCY_MAX_WAIT_MS
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1000000)
     parser.add_argument("--per-message-events", type=int, default=2000)
@@ -224,14 +246,28 @@ def main():
                         help="extra comma-separated rates (events/s) for the latency run")
     parser.add_argument("--max-records", type=int, default=MAX_RECORDS,
                         help="ferry's batch.max_records")
+    parser.add_argument("--latency-max-wait-ms", type=int, default=LATENCY_MAX_WAIT_MS,
+                        help="ferry's batch.max_wait_ms in the latency runs")
+    parser.add_argument("--latency-only", action="store_true",
+                        help="only the --latency-rates runs (no throughput, no table)")
     parser.add_argument("--ferry-only", action="store_true",
                         help="only ferry's throughput (quick experiments; no table)")
     args = parser.parse_args()
     MAX_RECORDS = args.max_records
+    LATENCY_MAX_WAIT_MS = args.latency_max_wait_ms
     os.environ["FERRY_BINARY"] = os.path.abspath(args.ferry)
     services = h.Services()
     services.start("kafka")
     with tempfile.TemporaryDirectory(prefix="ferry-stream-bench-") as workdir:
+        if args.latency_only:
+            for n, rate in enumerate(r for r in args.latency_rates.split(",") if r):
+                result = run_latency(services, workdir, float(rate), args.latency_seconds,
+                                     suffix=str(n))
+                print(f"latency at {result[0]:,.0f} events/s (batch.max_wait_ms "
+                      f"{LATENCY_MAX_WAIT_MS}): p50 {result[3]:.2f} ms, p99 {result[4]:.2f} ms",
+                      flush=True)
+            services.stop()
+            return
         services.topic("rides", PARTITIONS)
         t0 = time.time()
         produce_all(services, "rides", args.events)
