@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "io/json_writer.h"
 #include "simdjson.h"
+#include "store/result_rows.h"
 
 namespace ferry::async {
 namespace {
@@ -80,14 +81,8 @@ absl::StatusOr<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string
   std::unique_ptr<ResultStore> result(
       new ResultStore(std::move(*db), store::QuoteIdentifier(table)));
   result->table_name_ = table;
-  absl::Status created = result->db_->Execute(
-      absl::StrCat("CREATE TABLE IF NOT EXISTS ", result->table_,
-                   " (id TEXT PRIMARY KEY, model TEXT, version TEXT, received_at TEXT, "
-                   "processed_at TEXT, event TEXT)"));
-  if (!created.ok()) {
-    return absl::Status(created.code(),
-                        absl::StrCat("async results table ", table, " in ", result->description_,
-                                     ": ", created.message()));
+  if (absl::Status created = store::CreateResultTable(*result->db_, table); !created.ok()) {
+    return absl::Status(created.code(), absl::StrCat("async ", created.message()));
   }
   return result;
 }

@@ -139,6 +139,34 @@ void ParseInput(Checker& c, const YAML::Node& node, const std::string& dir, Inpu
   }
 }
 
+// output.table.shape and received_at: a json-shape table is the result table, keyed on `id`.
+void ParseTableShape(Checker& c, const YAML::Node& t, OutputConfig* out) {
+  if (t["shape"]) out->shape = c.String(t["shape"], "output.table.shape");
+  if (out->shape != "columns" && out->shape != "json") {
+    c.Error(t["shape"], absl::StrCat("output.table.shape is '", out->shape,
+                                     "': expected columns (default) or json"));
+    return;
+  }
+  if (t["received_at"]) {
+    out->received_at_column = c.String(t["received_at"], "output.table.received_at");
+    if (out->shape != "json") {
+      c.Error(t["received_at"], "output.table.received_at needs shape: json");
+    }
+  }
+  if (out->shape != "json") return;
+  if (t["partition_column"]) {
+    c.Error(t["partition_column"],
+            "output.table.partition_column does not apply to shape: json (its rows are upserted "
+            "on id)");
+  }
+  if (!out->key.empty() && out->key != std::vector<std::string>{"id"}) {
+    c.Error(t["key"],
+            "output.table.key: a shape: json table is keyed on its id column (the row id, "
+            "columns.row_id); remove key");
+  }
+  out->key = {"id"};
+}
+
 void ParseOutput(Checker& c, const YAML::Node& node, const std::string& dir, OutputConfig* out) {
   if (!c.CheckMap(node, "output", {"path", "format", "file_name", "compression", "table"})) {
     return;
@@ -151,7 +179,8 @@ void ParseOutput(Checker& c, const YAML::Node& node, const std::string& dir, Out
   if (node["file_name"]) out->file_name = c.String(node["file_name"], "output.file_name");
   if (node["compression"]) out->compression = c.String(node["compression"], "output.compression");
   if (const YAML::Node t = node["table"]) {
-    if (c.CheckMap(t, "output.table", {"url", "name", "key", "partition_column"})) {
+    if (c.CheckMap(t, "output.table",
+                   {"url", "name", "key", "partition_column", "shape", "received_at"})) {
       if (t["partition_column"]) {
         out->partition_column = c.String(t["partition_column"], "output.table.partition_column");
       }
@@ -161,6 +190,7 @@ void ParseOutput(Checker& c, const YAML::Node& node, const std::string& dir, Out
       if (out->table_url.empty() || out->table.empty()) {
         c.Error(t, "output.table needs url and name");
       }
+      ParseTableShape(c, t, out);
     }
   }
   if (out->path.empty() == out->table_url.empty()) {

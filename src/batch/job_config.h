@@ -42,6 +42,11 @@ struct OutputConfig {
   // Without a key: the column holding the run date; a re-run deletes the rows of its date
   // and inserts the new ones, in one transaction.
   std::string partition_column = "run_date";
+  // "columns" (one column per output) or "json": the result table of the async API
+  // (store/result_rows.h), one row per row id with its output event, keyed on `id`.
+  std::string shape = "columns";
+  // json shape: the input column holding when each request was received ("" = none).
+  std::string received_at_column;
 };
 
 struct ColumnsConfig {

@@ -6,7 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "bundle/output_event.h"
 #include "io/json_writer.h"
+#include "store/result_rows.h"
 
 namespace ferry::batch {
 namespace {
@@ -31,6 +34,17 @@ std::optional<parquet::ColumnType> TypeOfInput(const bundle::Bundle& bundle,
     }
   }
   return std::nullopt;
+}
+
+// The row ids of rows `good` of `in`: column `col`'s values, or fresh UUIDs where there are
+// none (col < 0 or null).
+std::vector<Value> RowIds(const RecordBatch& in, int col, const std::vector<size_t>& good) {
+  std::vector<Value> ids(good.size());
+  for (size_t i = 0; i < good.size(); ++i) {
+    const Value* v = col >= 0 ? &in.column(col).values[good[i]] : nullptr;
+    ids[i] = v && !v->is_null() ? *v : Value::String(NewUuid());
+  }
+  return ids;
 }
 
 }  // namespace
@@ -59,10 +73,31 @@ std::string NewUuid() {
 }
 
 absl::StatusOr<OutputLayout> OutputLayout::Make(const ColumnsConfig& config,
-                                                const bundle::Bundle& bundle) {
+                                                const bundle::Bundle& bundle,
+                                                const OutputConfig& output) {
   OutputLayout layout;
   layout.config_ = config;
   layout.version_ = bundle.version();
+  layout.model_name_ = bundle.name();
+  if (output.shape == "json") {
+    if (config.row_id.empty()) {
+      return absl::InvalidArgumentError(
+          "output.table.shape json: its rows are keyed on the row id; set columns.row_id to "
+          "the input column holding the request id");
+    }
+    if (bundle.name().empty()) {
+      return absl::InvalidArgumentError(
+          "output.table.shape json: the bundle has no name (name: in its ferry.yaml), which the "
+          "result table's model column needs");
+    }
+    layout.result_table_ = true;
+    layout.received_at_column_ = output.received_at_column;
+    for (const char* name : {"id", "model", "version", "received_at", "processed_at", "event"}) {
+      if (std::string(name) == "received_at" && output.received_at_column.empty()) continue;
+      layout.columns_.push_back({name, parquet::ColumnType::kString});
+    }
+    return layout;
+  }
   // The bundle's output names, from scoring no rows.
   bundle::ScoredBatch empty = bundle.Score(RecordBatch(0));
   std::set<std::string> taken;
@@ -129,7 +164,8 @@ BuiltRows OutputLayout::Build(const SourceChunk& chunk, const bundle::ScoredBatc
   good.reserve(in.num_rows());
   const std::string& source = sources[chunk.source];
   for (size_t r = 0; r < in.num_rows(); ++r) {
-    if (scored.ok(r)) {
+    std::string problem = scored.ok(r) ? RowProblem(in, r) : scored.errors[r];
+    if (problem.empty()) {
       good.push_back(r);
       continue;
     }
@@ -137,11 +173,15 @@ BuiltRows OutputLayout::Build(const SourceChunk& chunk, const bundle::ScoredBatc
     io::JsonWriter w(&built.rejects);
     w.BeginObject().Key("source").String(source);
     w.Key(chunk.position_kind).Int(r < chunk.positions.size() ? chunk.positions[r] : 0);
-    w.Key("reason").String(scored.errors[r]);
+    w.Key("reason").String(problem);
     w.Key("record").BeginObject();
     for (const Column& c : in.columns()) w.Key(c.name).Write(c.values[r]);
     w.EndObject().EndObject();
     built.rejects.push_back('\n');
+  }
+  if (result_table_) {
+    built.rows = ResultTableRows(in, good, scored);
+    return built;
   }
   built.rows = RecordBatch(good.size());
   const size_t n = good.size();
@@ -151,10 +191,7 @@ BuiltRows OutputLayout::Build(const SourceChunk& chunk, const bundle::ScoredBatc
     int col = slot.source_name.empty() ? -1 : in.FindColumn(slot.source_name);
     switch (slot.kind) {
       case Kind::kRowId:
-        for (size_t i = 0; i < n; ++i) {
-          const Value* v = col >= 0 ? &in.column(col).values[good[i]] : nullptr;
-          values[i] = v && !v->is_null() ? *v : Value::String(NewUuid());
-        }
+        values = RowIds(in, col, good);
         break;
       case Kind::kPassthrough:
         if (col >= 0) {
@@ -184,6 +221,48 @@ BuiltRows OutputLayout::Build(const SourceChunk& chunk, const bundle::ScoredBatc
     built.rows.AddColumn(columns_[c].name, std::move(values));
   }
   return built;
+}
+
+std::string OutputLayout::RowProblem(const RecordBatch& in, size_t r) const {
+  if (received_at_column_.empty()) return "";
+  int col = in.FindColumn(received_at_column_);
+  if (col < 0) {
+    return absl::StrCat("output.table.received_at: the input has no column '",
+                        received_at_column_, "'");
+  }
+  const Value& v = in.column(col).values[r];
+  if (v.is_null()) return "";
+  if (!v.is_string() || !store::ParseResultTime(v.as_string())) {
+    return absl::StrCat("received_at (input column '", received_at_column_, "'): '",
+                        v.ToString().substr(0, 64),
+                        "' is not a time (write YYYY-MM-DD HH:MM:SS in UTC, or RFC 3339)");
+  }
+  return "";
+}
+
+RecordBatch OutputLayout::ResultTableRows(const RecordBatch& in, const std::vector<size_t>& good,
+                                          const bundle::ScoredBatch& scored) const {
+  const std::string processed_at = store::FormatResultTime(absl::Now());
+  const bundle::OutputEventWriter events(bundle::OutputEventKeys(), scored);
+  store::ResultRowValues values;
+  values.ids = RowIds(in, in.FindColumn(config_.row_id), good);
+  int received_col = received_at_column_.empty() ? -1 : in.FindColumn(received_at_column_);
+  for (size_t i = 0; i < good.size(); ++i) {
+    Value& id = values.ids[i];
+    if (!id.is_string()) id = Value::String(id.ToString());
+    values.events.push_back(
+        Value::String(events.Event(model_name_, version_, id.as_string(), good[i], processed_at)));
+    if (received_col >= 0) {
+      const Value& v = in.column(received_col).values[good[i]];
+      values.received_at.push_back(
+          v.is_null() ? Value::Null()
+                      : Value::String(store::FormatResultTime(*store::ParseResultTime(v.as_string()))));
+    }
+  }
+  values.models.assign(good.size(), Value::String(model_name_));
+  values.versions.assign(good.size(), Value::String(version_));
+  values.processed_at.assign(good.size(), Value::String(processed_at));
+  return store::ResultRows(std::move(values));
 }
 
 }  // namespace ferry::batch

@@ -238,7 +238,7 @@ RunSummary RunScoreJob(const ScoreJobConfig& config, const ScoreRunOptions& opti
   // Model and output layout.
   absl::StatusOr<std::shared_ptr<const bundle::Bundle>> bundle = LoadBundle(config);
   if (!bundle.ok()) return fail(bundle.status());
-  absl::StatusOr<OutputLayout> layout = OutputLayout::Make(config.columns, **bundle);
+  absl::StatusOr<OutputLayout> layout = OutputLayout::Make(config.columns, **bundle, config.output);
   if (!layout.ok()) return fail(layout.status());
 
   // Output sink and reject file (both discarded unless the run completes).

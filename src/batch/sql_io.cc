@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "store/database.h"
+#include "store/result_rows.h"
 #include "store/table_writer.h"
 
 namespace ferry::batch {
@@ -166,6 +167,7 @@ class TableSink : public OutputSink {
   absl::Status Start() {
     if (absl::Status s = db_->Begin(); !s.ok()) return s;
     open_ = true;
+    if (config_.shape == "json") return store::CreateResultTable(*db_, config_.table);
     if (!config_.key.empty()) return absl::OkStatus();
     absl::StatusOr<std::vector<std::string>> columns = db_->TableColumns(config_.table);
     if (!columns.ok()) return columns.status();

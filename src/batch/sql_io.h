@@ -1,7 +1,8 @@
 // SQL inputs and table outputs of a scoring run, through src/store: a query whose :start and
 // :end parameters are the run interval, read in chunks; and a table sink that writes every
 // row of the run in one transaction (upsert on the key columns) together with the run's record
-// in the run-record table (ferry_runs), which backfill consults.
+// in the run-record table (ferry_runs), which backfill consults. A shape: json table is the
+// result table (store/result_rows.h), created with its layout and upserted on id.
 #ifndef FERRY_BATCH_SQL_IO_H_
 #define FERRY_BATCH_SQL_IO_H_
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "bundle/output_event.h"
 
 namespace ferry::stream {
 
@@ -52,14 +53,8 @@ struct EventConfig {
   std::string timestamp_field;  // dotted path of the event time (epoch s/ms or ms); "" = source's
 };
 
-struct OutputConfig {
-  std::string layout = "nested";  // nested: outputs under `prediction`; flat: at the top level
-  std::string model_key = "model";
-  std::string version_key = "version";
-  std::string id_key = "id";
-  std::string prediction_key = "prediction";
-  std::string timestamp_key = "processed_at";
-};
+// The output event's layout and keys (`output:`), shared with every writer of output events.
+using OutputConfig = bundle::OutputEventKeys;
 
 struct SinkConfig {
   std::string type;  // kafka | redis | postgres | sqlite | file

@@ -4,7 +4,9 @@
 #include <algorithm>
 
 #include "absl/time/time.h"
+#include "bundle/output_event.h"
 #include "io/json_writer.h"
+#include "store/result_rows.h"
 
 namespace ferry::stream {
 namespace {
@@ -71,31 +73,10 @@ SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
   std::vector<std::vector<Value>> columns(names.size());
   for (auto& c : columns) c.reserve(good.size());
 
-  const bool flat = config.layout == "flat";
+  const bundle::OutputEventWriter event_writer(config, scored);
   for (size_t r : good) {
     const std::string& id = events.ids[r];
-    std::string line;
-    io::JsonWriter w(&line);
-    w.BeginObject();
-    if (!config.model_key.empty()) w.Key(config.model_key).String(model);
-    if (!config.version_key.empty()) w.Key(config.version_key).String(version);
-    w.Key(config.id_key).String(id);
-    if (!flat) w.Key(config.prediction_key).BeginObject();
-    for (size_t f = 0; f < scored.field_names.size(); ++f) {
-      // Flat: an output named like a fixed key (e.g. the id passed through) is written once.
-      if (flat && field_column[f] < 0) continue;
-      w.Key(scored.field_names[f]).Write(scored.field(r, f));
-    }
-    if (!scored.probabilities_name.empty()) {
-      w.Key(scored.probabilities_name).BeginObject();
-      for (size_t k = 0; k < scored.class_labels.size(); ++k) {
-        w.Key(scored.class_labels[k]).Double(scored.probability(r, k));
-      }
-      w.EndObject();
-    }
-    if (!flat) w.EndObject();
-    if (!config.timestamp_key.empty()) w.Key(config.timestamp_key).String(processed_at);
-    w.EndObject();
+    std::string line = event_writer.Event(model, version, id, r, processed_at);
     out.ids.push_back(id);
     out.json.push_back(std::move(line));
 
@@ -171,19 +152,15 @@ RecordBatch JsonShapeRows(const SinkBatch& batch, const std::string& key_column,
   const size_t rows = batch.size();
   Value now = Value::String(FormatTimestampMs(now_ms));
   bool dead = batch.table.FindColumn("failed_at") >= 0;
-  std::vector<Value> ids, events;
+  store::ResultRowValues values;
   for (size_t r = 0; r < rows; ++r) {
-    ids.push_back(Value::String(batch.ids[r]));
-    events.push_back(Value::String(batch.json[r]));
+    values.ids.push_back(Value::String(batch.ids[r]));
+    values.events.push_back(Value::String(batch.json[r]));
   }
-  RecordBatch out(rows);
-  out.AddColumn(key_column, std::move(ids));
-  out.AddColumn("model", TextColumn(batch.table, "model", rows, Value::Null()));
-  out.AddColumn("version", TextColumn(batch.table, "version", rows, Value::Null()));
-  out.AddColumn("processed_at",
-                TextColumn(batch.table, dead ? "failed_at" : "processed_at", rows, now));
-  out.AddColumn("event", std::move(events));
-  return out;
+  values.models = TextColumn(batch.table, "model", rows, Value::Null());
+  values.versions = TextColumn(batch.table, "version", rows, Value::Null());
+  values.processed_at = TextColumn(batch.table, dead ? "failed_at" : "processed_at", rows, now);
+  return store::ResultRows(std::move(values), key_column);
 }
 
 }  // namespace ferry::stream

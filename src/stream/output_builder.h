@@ -1,17 +1,17 @@
 // Output events and dead letters of one batch, in the shapes the sinks write.
 //
-// Output event (layout nested, default keys):
+// Output event: bundle::OutputEventWriter's JSON line (bundle/output_event.h), e.g.
 //   {"model": "ride_duration", "version": "3", "id": "r-17",
 //    "prediction": {"duration": 18.2, "ride_id": "r-17"}, "processed_at":
 //    "2024-05-01T10:00:00.123Z"}
-// Layout flat puts the prediction's fields at the top level. A key configured as "" is left out
-// (except the id). Table rows: the id, model, version and timestamp columns, then one column per
-// output field and one per class probability ("probabilities_<label>").
+// Table rows: the id, model, version and timestamp columns, then one column per output field and
+// one per class probability ("probabilities_<label>").
 //
 // Dead letter:
 //   {"id": "...", "source": "rides/3/1042", "error": "...", "attempts": 1, "payload": "<original>",
 //    "model": "ride_duration", "version": "3", "failed_at": "..."}
-// with the same fields as table columns. JsonShapeRows: either as rows of the "json" table shape.
+// with the same fields as table columns. JsonShapeRows: either as rows of the result table
+// (store/result_rows.h), the "json" table shape.
 // Pure functions; thread-safe.
 #ifndef FERRY_STREAM_OUTPUT_BUILDER_H_
 #define FERRY_STREAM_OUTPUT_BUILDER_H_
@@ -50,9 +50,9 @@ SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
 SinkBatch BuildDeadLetters(const std::vector<DeadLetter>& dead, const std::string& model,
                            const std::string& version, int64_t now_ms);
 
-// The rows of a table sink with shape "json" (and of the async API's result store): `key_column`
-// (the id), model, version, processed_at (a dead letter's failed_at; else `now_ms`) and event,
-// the batch's JSON line.
+// The rows of a table sink with shape "json" (and of the async API's result store), in
+// store::ResultRows' layout: `key_column` (the id), model, version, processed_at (a dead
+// letter's failed_at; else `now_ms`) and event, the batch's JSON line; no received_at.
 RecordBatch JsonShapeRows(const SinkBatch& batch, const std::string& key_column, int64_t now_ms);
 
 }  // namespace ferry::stream

@@ -3,12 +3,14 @@
 // connection is opened lazily and again after a failure, so a database that is down at start
 // or restarts later only delays the stream (the loop retries while it is Unavailable).
 // Shape "json" writes one row per event with the columns id, model, version, processed_at and
-// event (the JSON line), the table the async result store reads (src/async/result_store.h).
+// event (the JSON line), the table the async result store reads (store/result_rows.h), created
+// with all of its columns on first use.
 #include <chrono>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "store/database.h"
+#include "store/result_rows.h"
 #include "store/table_writer.h"
 #include "stream/adapters.h"
 #include "stream/output_builder.h"
@@ -41,6 +43,13 @@ class TableSink : public Sink {
       }
       db_ = std::move(*db);
       writer_ = std::make_unique<store::TableWriter>(db_.get());
+      if (config_.shape == "json") {
+        if (absl::Status s = store::CreateResultTable(*db_, config_.table, key_column_); !s.ok()) {
+          writer_.reset();
+          db_.reset();
+          return absl::UnavailableError(s.message());
+        }
+      }
     }
     absl::Status status = config_.shape == "json"
                               ? writer_->UpsertBatch(config_.table, {key_column_},
