@@ -142,17 +142,10 @@ class ParquetRowWriter : public RowWriter {
     if (!writer_) {
       if (absl::Status s = Start(&rows); !s.ok()) return s;
     }
-    // Values are coerced to their column's type: Int in a double column, anything in a
-    // string column as text.
-    RecordBatch fitted(rows.num_rows());
-    for (size_t c = 0; c < columns_.size(); ++c) {
-      int i = rows.FindColumn(columns_[c].name);
-      if (i < 0) continue;
-      std::vector<Value> values = rows.column(i).values;
-      for (Value& v : values) v = Fit(v, *columns_[c].type);
-      fitted.AddColumn(columns_[c].name, std::move(values));
-    }
-    return writer_->Write(fitted);
+    // The writer matches columns by name and coerces values to their column's type (Int in a
+    // double column, integral Float in an int64 one, anything in a string column as text),
+    // so the rows go through without a copy.
+    return writer_->Write(rows);
   }
 
   absl::Status Close() override {
@@ -163,27 +156,6 @@ class ParquetRowWriter : public RowWriter {
   }
 
  private:
-  static Value Fit(const Value& v, parquet::ColumnType type) {
-    if (v.is_null()) return v;
-    switch (type) {
-      case parquet::ColumnType::kDouble:
-        if (v.is_number()) return Value::Float(*v.ToDouble());
-        break;
-      case parquet::ColumnType::kInt64:
-        if (v.kind() == Value::Kind::kFloat &&
-            v.as_float() == static_cast<double>(static_cast<int64_t>(v.as_float()))) {
-          return Value::Int(static_cast<int64_t>(v.as_float()));
-        }
-        break;
-      case parquet::ColumnType::kString:
-        if (!v.is_string()) return Value::String(v.ToString());
-        break;
-      default:
-        break;
-    }
-    return v;
-  }
-
   absl::Status Start(const RecordBatch* rows) {
     std::vector<parquet::ColumnSpec> schema;
     for (OutputColumn& c : columns_) {

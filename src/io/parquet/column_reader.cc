@@ -44,18 +44,38 @@ absl::Status ColumnChunkReader::Error(const absl::Status& cause) const {
 absl::Status ColumnChunkReader::Read(size_t n, std::vector<Value>* out) {
   out->reserve(out->size() + n);
   while (n > 0) {
-    if (page_pos_ == page_values_.size()) {
-      page_values_.clear();
-      page_pos_ = 0;
+    if (page_pos_ == page_rows_) {
+      page_rows_ = page_pos_ = page_value_ = 0;
       PQ_RETURN_IF_ERROR(LoadNextPage());
       continue;
     }
-    size_t take = std::min(n, page_values_.size() - page_pos_);
-    for (size_t i = 0; i < take; ++i) out->push_back(std::move(page_values_[page_pos_ + i]));
+    const size_t take = std::min(n, page_rows_ - page_pos_);
+    if (page_defs_.empty()) {
+      for (size_t i = 0; i < take; ++i) out->push_back(PageValue(page_value_++));
+    } else {
+      for (size_t i = 0; i < take; ++i) {
+        out->push_back(page_defs_[page_pos_ + i] ? PageValue(page_value_++) : Value::Null());
+      }
+    }
     page_pos_ += take;
     n -= take;
   }
   return absl::OkStatus();
+}
+
+Value ColumnChunkReader::PageValue(size_t k) const {
+  if (page_dictionary_) return dictionary_[page_indices_[k]];
+  switch (column_.physical) {
+    case PhysicalType::kBoolean:
+    case PhysicalType::kInt32:
+    case PhysicalType::kInt64:
+      return convert_.FromInt(page_physical_.ints[k]);
+    case PhysicalType::kFloat:
+    case PhysicalType::kDouble:
+      return convert_.FromDouble(page_physical_.doubles[k]);
+    default:
+      return convert_.FromBytes(page_physical_.bytes[k]);
+  }
 }
 
 absl::Status ColumnChunkReader::LoadNextPage() {
@@ -102,7 +122,7 @@ absl::Status ColumnChunkReader::LoadNextPage() {
       return ReadDictionary(header, raw);
     case PageType::kDataPage:
     case PageType::kDataPageV2:
-      return ReadDataPage(header, raw);
+      return ReadDataPage(header, std::move(raw));
     default:
       return absl::OkStatus();  // index pages and unknown pages are skipped
   }
@@ -147,7 +167,14 @@ absl::Status ColumnChunkReader::ReadDictionary(const PageHeader& header, std::st
   return absl::OkStatus();
 }
 
-absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::string_view raw) {
+absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::string raw_bytes) {
+  // The decoded values may be views into these bytes: the page keeps them.
+  page_raw_ = std::move(raw_bytes);
+  page_body_.clear();
+  page_defs_.clear();
+  page_physical_.clear();
+  page_indices_.clear();
+  const std::string_view raw = page_raw_;
   const bool v2 = header.type == PageType::kDataPageV2;
   if (v2 ? !header.data_page_v2 : !header.data_page) {
     return Error(Bad("data page without its data page header"));
@@ -158,13 +185,12 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
     return Error(Bad(absl::StrCat("page claims ", num_values, " values, outside 0..",
                                   limits_.max_page_values, " (ReadLimits::max_page_values)")));
   }
-  std::string body_storage;
   std::string_view levels, data;
   if (!v2) {
     auto body = Decompress(codec_, raw, header.uncompressed_page_size);
     if (!body.ok()) return Error(body.status());
-    body_storage = std::move(*body);
-    data = body_storage;
+    page_body_ = std::move(*body);
+    data = page_body_;
     if (column_.optional) {
       if (header.data_page->definition_level_encoding == Encoding::kBitPacked) {
         size_t n = (static_cast<size_t>(num_values) + 7) / 8;
@@ -197,14 +223,14 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
         !(values_raw.empty() && values_size == 0)) {
       auto body = Decompress(codec_, values_raw, values_size);
       if (!body.ok()) return Error(body.status());
-      body_storage = std::move(*body);
-      data = body_storage;
+      page_body_ = std::move(*body);
+      data = page_body_;
     } else {
       data = values_raw;
     }
   }
   // Definition levels: 1 = value present, 0 = null.
-  std::vector<uint32_t> defs;
+  std::vector<uint32_t>& defs = page_defs_;
   size_t non_null = num_values;
   if (column_.optional) {
     if (!v2 && header.data_page->definition_level_encoding == Encoding::kBitPacked) {
@@ -220,39 +246,13 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
       if (level > 1) return Error(Bad("definition level above 1 in a flat column"));
       non_null += level;
     }
+    // A page without nulls reads like a required column's.
+    if (non_null == static_cast<size_t>(num_values)) defs.clear();
   }
-  PhysicalValues values;
-  std::vector<uint32_t> indices;
-  PQ_RETURN_IF_ERROR(DecodeValues(encoding, data, non_null, &values, &indices));
-  page_values_.reserve(num_values);
-  size_t next = 0;
-  const bool dictionary =
+  PQ_RETURN_IF_ERROR(DecodeValues(encoding, data, non_null, &page_physical_, &page_indices_));
+  page_dictionary_ =
       encoding == Encoding::kPlainDictionary || encoding == Encoding::kRleDictionary;
-  for (size_t i = 0; i < static_cast<size_t>(num_values); ++i) {
-    if (column_.optional && defs[i] == 0) {
-      page_values_.push_back(Value::Null());
-      continue;
-    }
-    size_t k = next++;
-    if (dictionary) {
-      page_values_.push_back(dictionary_[indices[k]]);
-      continue;
-    }
-    switch (column_.physical) {
-      case PhysicalType::kBoolean:
-      case PhysicalType::kInt32:
-      case PhysicalType::kInt64:
-        page_values_.push_back(convert_.FromInt(values.ints[k]));
-        break;
-      case PhysicalType::kFloat:
-      case PhysicalType::kDouble:
-        page_values_.push_back(convert_.FromDouble(values.doubles[k]));
-        break;
-      default:
-        page_values_.push_back(convert_.FromBytes(values.bytes[k]));
-        break;
-    }
-  }
+  page_rows_ = static_cast<size_t>(num_values);
   return absl::OkStatus();
 }
 

@@ -1,6 +1,9 @@
 // ColumnChunkReader: the values of one column in one row group, page by page. It reads a
-// page header and body from the source only when the previous page is used up, so memory
-// holds one page (plus the dictionary). Errors name the column, row group and byte offset.
+// page header and body from the source only when the previous page is used up, and keeps the
+// page in its decoded physical form (numbers, views into the page bytes, dictionary indices),
+// making Values only of the rows asked for: memory holds one page's bytes and typed values
+// (plus the dictionary), not a Value per row of the page. Errors name the column, row group
+// and byte offset.
 #ifndef FERRY_IO_PARQUET_COLUMN_READER_H_
 #define FERRY_IO_PARQUET_COLUMN_READER_H_
 
@@ -36,7 +39,8 @@ class ColumnChunkReader {
  private:
   absl::Status LoadNextPage();
   absl::Status ReadDictionary(const PageHeader& header, std::string_view raw);
-  absl::Status ReadDataPage(const PageHeader& header, std::string_view raw);
+  absl::Status ReadDataPage(const PageHeader& header, std::string raw);
+  Value PageValue(size_t k) const;  // the page's k-th non-null value
   absl::Status DecodeValues(Encoding encoding, std::string_view data, size_t count,
                             PhysicalValues* values, std::vector<uint32_t>* indices);
   absl::Status Error(const absl::Status& cause) const;
@@ -51,8 +55,16 @@ class ColumnChunkReader {
   ReadLimits limits_;
   std::vector<Value> dictionary_;
   bool has_dictionary_ = false;
-  std::vector<Value> page_values_;
-  size_t page_pos_ = 0;
+  // The current data page: its bytes (raw, and decompressed when compressed), definition
+  // levels (optional columns), values decoded from those bytes, and how far reading got.
+  std::string page_raw_, page_body_;
+  std::vector<uint32_t> page_defs_;
+  PhysicalValues page_physical_;
+  std::vector<uint32_t> page_indices_;
+  bool page_dictionary_ = false;
+  size_t page_rows_ = 0;   // values in the page, nulls included
+  size_t page_pos_ = 0;    // next row of the page
+  size_t page_value_ = 0;  // next non-null value of the page
 };
 
 }  // namespace ferry::parquet

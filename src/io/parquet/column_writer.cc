@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "io/parquet/calendar.h"
@@ -16,6 +17,11 @@ namespace {
 
 constexpr size_t kMaxPageRows = 1u << 20;
 constexpr size_t kMaxStatisticsBytes = 4096;
+// After this many values of a row group, a string dictionary holding more than 3/4 as many
+// entries as values is given up: such a column (ids, free text) would not reach the
+// "at most half as many entries as values" that Flush requires, and hashing every value
+// until the dictionary overflows costs more than the rest of the encoding.
+constexpr size_t kDictionaryProbeValues = 8192;
 
 std::string Quoted(const Value& v) {
   return v.is_string() ? absl::StrCat("'", v.as_string(), "'") : v.ToString();
@@ -129,18 +135,25 @@ absl::Status ColumnWriter::Append(const Value& v) {
       break;
     }
     case ColumnType::kString: {
-      std::string text = v.is_string() ? v.as_string() : v.ToString();
+      std::string converted;
+      if (!v.is_string()) converted = v.ToString();
+      std::string_view text = v.is_string() ? std::string_view(v.as_string()) : converted;
       bytes_ += text.size() + 4;
-      if (use_dictionary_) {
-        auto [it, added] = dictionary_index_.try_emplace(text, dictionary_.size());
-        if (added) {
-          dictionary_bytes_ += text.size() + 4;
-          dictionary_.push_back(text);
-        }
-        indices_.push_back(it->second);
-        if (dictionary_bytes_ > options_.dictionary_max_bytes) AbandonDictionary();
-      } else {
-        strings_.push_back(std::move(text));
+      if (!use_dictionary_) {
+        AddPlainString(text);
+        break;
+      }
+      auto it = dictionary_index_.find(text);
+      if (it == dictionary_index_.end()) {
+        dictionary_bytes_ += text.size() + 4;
+        dictionary_.emplace_back(text);
+        it = dictionary_index_.emplace(dictionary_.back(), dictionary_.size() - 1).first;
+      }
+      indices_.push_back(it->second);
+      if (dictionary_bytes_ > options_.dictionary_max_bytes ||
+          (indices_.size() == kDictionaryProbeValues &&
+           dictionary_.size() * 4 > indices_.size() * 3)) {
+        AbandonDictionary();
       }
       break;
     }
@@ -149,10 +162,20 @@ absl::Status ColumnWriter::Append(const Value& v) {
   return absl::OkStatus();
 }
 
+void ColumnWriter::AddPlainString(std::string_view text) {
+  string_bytes_.append(text);
+  string_ends_.push_back(string_bytes_.size());
+}
+
+std::string_view ColumnWriter::PlainString(size_t i) const {
+  const size_t begin = i == 0 ? 0 : string_ends_[i - 1];
+  return std::string_view(string_bytes_).substr(begin, string_ends_[i] - begin);
+}
+
 void ColumnWriter::AbandonDictionary() {
   use_dictionary_ = false;
-  strings_.reserve(strings_.size() + indices_.size());
-  for (uint32_t i : indices_) strings_.push_back(dictionary_[i]);
+  string_ends_.reserve(string_ends_.size() + indices_.size());
+  for (uint32_t i : indices_) AddPlainString(dictionary_[i]);
   indices_.clear();
   dictionary_.clear();
   dictionary_index_.clear();
@@ -172,8 +195,10 @@ void ColumnWriter::Truncate(size_t rows) {
     shrink(ints_);
   else if (use_dictionary_)
     shrink(indices_);
-  else
-    shrink(strings_);
+  else {
+    shrink(string_ends_);
+    string_bytes_.resize(string_ends_.empty() ? 0 : string_ends_.back());
+  }
 }
 
 std::string ColumnWriter::EncodeValues(size_t begin, size_t end, bool dictionary) const {
@@ -198,7 +223,7 @@ std::string ColumnWriter::EncodeValues(size_t begin, size_t end, bool dictionary
         AppendPlainDouble(doubles_[i], &out);
         break;
       case ColumnType::kString:
-        AppendPlainByteArray(strings_[i], &out);
+        AppendPlainByteArray(PlainString(i), &out);
         break;
       case ColumnType::kBool:
         break;
@@ -254,22 +279,21 @@ Statistics ColumnWriter::ComputeStatistics() const {
       break;
     }
     case ColumnType::kString: {
-      const std::string* lo = nullptr;
-      const std::string* hi = nullptr;
-      auto visit = [&](const std::string& v) {
-        if (lo == nullptr || v < *lo) lo = &v;
-        if (hi == nullptr || v > *hi) hi = &v;
+      std::optional<std::string_view> lo, hi;
+      auto visit = [&](std::string_view v) {
+        if (!lo || v < *lo) lo = v;
+        if (!hi || v > *hi) hi = v;
       };
       if (use_dictionary_) {
         for (uint32_t i : indices_) visit(dictionary_[i]);
       } else {
-        for (const auto& v : strings_) visit(v);
+        for (size_t i = 0; i < string_ends_.size(); ++i) visit(PlainString(i));
       }
-      if (lo == nullptr || lo->size() > kMaxStatisticsBytes || hi->size() > kMaxStatisticsBytes) {
+      if (!lo || lo->size() > kMaxStatisticsBytes || hi->size() > kMaxStatisticsBytes) {
         return s;
       }
-      s.min_value = *lo;
-      s.max_value = *hi;
+      s.min_value = std::string(*lo);
+      s.max_value = std::string(*hi);
       return s;  // byte arrays: unsigned order, so no deprecated signed min/max
     }
   }
@@ -329,7 +353,7 @@ absl::Status ColumnWriter::Flush(int64_t file_offset, std::string* out, ColumnCh
         if (dictionary)
           estimate += 2;
         else if (spec_.type == ColumnType::kString)
-          estimate += strings_[value].size() + 4;
+          estimate += PlainString(value).size() + 4;
         else
           estimate += 8;
         ++value;
@@ -363,7 +387,8 @@ absl::Status ColumnWriter::Flush(int64_t file_offset, std::string* out, ColumnCh
   defs_.clear();
   ints_.clear();
   doubles_.clear();
-  strings_.clear();
+  string_bytes_.clear();
+  string_ends_.clear();
   indices_.clear();
   dictionary_.clear();
   dictionary_index_.clear();

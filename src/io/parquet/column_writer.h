@@ -1,14 +1,18 @@
 // ColumnWriter: buffers one column's values for the current row group and encodes them as
 // a column chunk: an optional dictionary page, then data pages (v1) of about `page_bytes`,
 // with chunk statistics. Strings are dictionary-encoded (RLE_DICTIONARY) while the
-// dictionary stays small and repetitive; otherwise, and for other types, values are PLAIN.
-// Nullable columns carry RLE definition levels. Not thread-safe.
+// dictionary stays small and repetitive (a column whose first 8192 values are mostly distinct,
+// such as ids, gives it up early); otherwise, and for other types, values are PLAIN. Strings
+// are buffered in one byte arena, not one allocation each. Nullable columns carry RLE
+// definition levels. Not thread-safe.
 #ifndef FERRY_IO_PARQUET_COLUMN_WRITER_H_
 #define FERRY_IO_PARQUET_COLUMN_WRITER_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -56,6 +60,8 @@ class ColumnWriter {
  private:
   PhysicalType physical() const;
   void AbandonDictionary();
+  void AddPlainString(std::string_view text);
+  std::string_view PlainString(size_t i) const;
   std::string EncodeValues(size_t begin, size_t end, bool dictionary) const;
   Statistics ComputeStatistics() const;
   absl::Status WritePage(PageHeader header, const std::string& body, std::string* out,
@@ -66,10 +72,12 @@ class ColumnWriter {
   std::vector<uint8_t> defs_;  // 1 = present, one per row
   std::vector<int64_t> ints_;  // int64, date (days), timestamp (micros), bool (0/1)
   std::vector<double> doubles_;
-  std::vector<std::string> strings_;  // PLAIN strings (when not dictionary-encoded)
-  std::vector<uint32_t> indices_;     // dictionary indices (when dictionary-encoded)
-  std::vector<std::string> dictionary_;
-  absl::flat_hash_map<std::string, uint32_t> dictionary_index_;
+  // PLAIN strings (when not dictionary-encoded): their bytes end to end, and where each ends.
+  std::string string_bytes_;
+  std::vector<size_t> string_ends_;
+  std::vector<uint32_t> indices_;  // dictionary indices (when dictionary-encoded)
+  std::deque<std::string> dictionary_;  // a deque: the index's views stay valid as it grows
+  absl::flat_hash_map<std::string_view, uint32_t> dictionary_index_;
   size_t dictionary_bytes_ = 0;
   bool use_dictionary_;
   size_t bytes_ = 0;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "io/parquet/parquet_reader.h"
 #include "io/parquet/parquet_writer.h"
@@ -54,6 +55,18 @@ std::string WriteTable(int64_t rows, ParquetWriterOptions options) {
   return bytes;
 }
 
+// Every batch of the reader; a read error fails the test and ends the list.
+std::vector<RecordBatch> ReadAll(ParquetReader& reader) {
+  std::vector<RecordBatch> batches;
+  RecordBatch batch;
+  while (true) {
+    auto more = reader.Next(&batch);
+    EXPECT_TRUE(more.ok()) << more.status();
+    if (!more.ok() || !*more) return batches;
+    batches.push_back(std::move(batch));
+  }
+}
+
 TEST(ParquetRoundTrip, EveryTypeEveryCodec) {
   for (Codec codec :
        {Codec::kSnappy, Codec::kZstd, Codec::kGzip, Codec::kLz4Raw, Codec::kUncompressed}) {
@@ -75,11 +88,7 @@ TEST(ParquetRoundTrip, EveryTypeEveryCodec) {
     EXPECT_FALSE((*reader)->schema()[0].optional);
     EXPECT_EQ((*reader)->metadata().key_value_metadata[0].key, "model_version");
     int64_t row = 0;
-    RecordBatch batch;
-    while (true) {
-      auto more = (*reader)->Next(&batch);
-      ASSERT_TRUE(more.ok()) << more.status();
-      if (!*more) break;
+    for (const RecordBatch& batch : ReadAll(**reader)) {
       EXPECT_LE(batch.num_rows(), 333u);
       for (size_t r = 0; r < batch.num_rows(); ++r, ++row) {
         std::vector<Value> want = Row(row);
@@ -110,6 +119,57 @@ TEST(ParquetRoundTrip, DictionaryForRepetitiveStringsPlainOtherwise) {
   auto small = ParquetReader::OpenBytes(WriteTable(3000, options));
   ASSERT_TRUE(small.ok());
   EXPECT_FALSE((*small)->metadata().row_groups[0].columns[2].meta_data->dictionary_page_offset);
+}
+
+// Ids (all distinct) give up the dictionary after the probe of 8192 values; a repetitive
+// column keeps it; a nullable column whose nulls come late has pages with and without nulls.
+// Read back in batches that straddle pages.
+TEST(ParquetRoundTrip, DistinctStringsGiveUpTheDictionaryEarly) {
+  std::vector<ColumnSpec> schema = {{"ride_id", ColumnType::kString, false},
+                                    {"zone", ColumnType::kString, true},
+                                    {"late_nulls", ColumnType::kDouble, true}};
+  auto id = [](int64_t i) { return absl::StrCat("ride-", 1000000 - i * 7); };
+  auto late = [](int64_t i) { return i >= 15000 && i % 2 ? Value::Null() : Value::Float(i * 0.5); };
+  ParquetWriterOptions options;
+  options.page_bytes = 8192;
+  std::string bytes;
+  auto writer = ParquetWriter::Create(StringSink(&bytes), schema, options);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  const int64_t rows = 20000;
+  for (int64_t at = 0; at < rows; at += 256) {
+    RecordBatch batch(std::min<int64_t>(256, rows - at));
+    std::vector<Value> ids, zones, lates;
+    for (int64_t i = at; i < at + static_cast<int64_t>(batch.num_rows()); ++i) {
+      ids.push_back(Value::String(id(i)));
+      zones.push_back(Value::String(absl::StrCat("zone ", i % 50)));
+      lates.push_back(late(i));
+    }
+    batch.AddColumn("late_nulls", std::move(lates));  // column order differs from the schema
+    batch.AddColumn("ride_id", std::move(ids));
+    batch.AddColumn("zone", std::move(zones));
+    ASSERT_TRUE((*writer)->Write(batch).ok());
+  }
+  ASSERT_TRUE((*writer)->Close().ok());
+  ParquetReaderOptions read_options;
+  read_options.batch_rows = 97;
+  auto reader = ParquetReader::OpenBytes(bytes, read_options);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  const auto& columns = (*reader)->metadata().row_groups[0].columns;
+  EXPECT_FALSE(columns[0].meta_data->dictionary_page_offset.has_value());
+  EXPECT_TRUE(columns[1].meta_data->dictionary_page_offset.has_value());
+  ASSERT_TRUE(columns[0].meta_data->statistics.has_value());
+  // Byte order: "ride-1000000" < "ride-860007" < "ride-999993".
+  EXPECT_EQ(columns[0].meta_data->statistics->min_value, id(0));
+  EXPECT_EQ(columns[0].meta_data->statistics->max_value, id(1));
+  int64_t row = 0;
+  for (const RecordBatch& batch : ReadAll(**reader)) {
+    for (size_t r = 0; r < batch.num_rows(); ++r, ++row) {
+      ASSERT_EQ(batch.column(0).values[r], Value::String(id(row))) << row;
+      ASSERT_EQ(batch.column(1).values[r], Value::String(absl::StrCat("zone ", row % 50))) << row;
+      ASSERT_EQ(batch.column(2).values[r], late(row)) << row;
+    }
+  }
+  EXPECT_EQ(row, rows);
 }
 
 TEST(ParquetRoundTrip, RowGroupsBoundedByBytes) {
