@@ -7,7 +7,9 @@
 // `ferry serve` inserts the row (event NULL: still waiting) before queueing the request; the
 // worker that scores it upserts id, model, version, processed_at and event, the output event's
 // JSON line (or a dead letter's), exactly as a stream table sink with `shape: json` does
-// (docs/stream.md), so embedded workers and `ferry stream` workers write the same rows. Times
+// (docs/stream.md), so embedded workers and `ferry stream` workers write the same rows, and so
+// does `ferry score` with a shape: json table (docs/batch.md); the layout is
+// store/result_rows.h. Times
 // are RFC 3339 UTC text with milliseconds ("2026-11-21T04:00:00.123Z"), which sort as times.
 //
 // Read API (also for the web pages): Get one request; List a model's results in a time range.
