@@ -21,6 +21,20 @@ absl::Status ErrnoStatus(const std::string& what, const std::string& path) {
   return absl::UnavailableError(message);  // disk full, I/O error: a retry may succeed
 }
 
+// Writes all of `bytes` to `fd` (the file at `path`, for messages).
+absl::Status WriteAll(int fd, const std::string& path, std::string_view bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoStatus("write", path);
+    }
+    done += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
 class CsvWriter : public RowWriter {
  public:
   CsvWriter(std::unique_ptr<SyncedFile> file, std::vector<OutputColumn> columns)
@@ -224,21 +238,22 @@ SyncedFile::~SyncedFile() {
 }
 
 absl::Status SyncedFile::Append(std::string_view bytes) {
-  buffer_.append(bytes);
-  if (buffer_.size() >= (1u << 20)) return Flush();
-  return absl::OkStatus();
+  constexpr size_t kBufferBytes = 1u << 20;
+  if (buffer_.size() + bytes.size() < kBufferBytes) {
+    buffer_.append(bytes);
+    return absl::OkStatus();
+  }
+  // Large appends (a Parquet column chunk) are written as they are, not copied.
+  if (absl::Status s = Flush(); !s.ok()) return s;
+  if (bytes.size() < kBufferBytes) {
+    buffer_.append(bytes);
+    return absl::OkStatus();
+  }
+  return WriteAll(fd_, path_, bytes);
 }
 
 absl::Status SyncedFile::Flush() {
-  size_t done = 0;
-  while (done < buffer_.size()) {
-    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoStatus("write", path_);
-    }
-    done += static_cast<size_t>(n);
-  }
+  if (absl::Status s = WriteAll(fd_, path_, buffer_); !s.ok()) return s;
   buffer_.clear();
   return absl::OkStatus();
 }

@@ -186,11 +186,13 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
                                   limits_.max_page_values, " (ReadLimits::max_page_values)")));
   }
   std::string_view levels, data;
+  bool decompressed = false;  // data lies in page_body_
   if (!v2) {
     auto body = Decompress(codec_, raw, header.uncompressed_page_size);
     if (!body.ok()) return Error(body.status());
     page_body_ = std::move(*body);
     data = page_body_;
+    decompressed = true;
     if (column_.optional) {
       if (header.data_page->definition_level_encoding == Encoding::kBitPacked) {
         size_t n = (static_cast<size_t>(num_values) + 7) / 8;
@@ -225,6 +227,7 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
       if (!body.ok()) return Error(body.status());
       page_body_ = std::move(*body);
       data = page_body_;
+      decompressed = true;
     } else {
       data = values_raw;
     }
@@ -253,6 +256,8 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
   page_dictionary_ =
       encoding == Encoding::kPlainDictionary || encoding == Encoding::kRleDictionary;
   page_rows_ = static_cast<size_t>(num_values);
+  // Values decoded from a decompressed body no longer need the compressed bytes.
+  if (decompressed) std::string().swap(page_raw_);
   return absl::OkStatus();
 }
 

@@ -1,4 +1,5 @@
-// Row groups are flushed as soon as a bound is reached, so memory holds one row group.
+// Row groups are flushed as soon as a bound is reached, so memory holds one row group (and
+// one encoded column chunk while it is written).
 #include "io/parquet/parquet_writer.h"
 
 #include "absl/strings/ascii.h"
@@ -190,14 +191,17 @@ absl::Status ParquetWriter::FlushRowGroup() {
   if (group_rows_ == 0) return absl::OkStatus();
   RowGroup group;
   group.num_rows = static_cast<int64_t>(group_rows_);
+  // Each column chunk goes to the sink as soon as it is encoded: the encoded row group is
+  // never held whole next to its buffered values.
   std::string bytes;
   for (ColumnWriter& c : columns_) {
     ColumnChunk chunk;
-    PQ_RETURN_IF_ERROR(c.Flush(offset_ + static_cast<int64_t>(bytes.size()), &bytes, &chunk));
+    bytes.clear();
+    PQ_RETURN_IF_ERROR(c.Flush(offset_, &bytes, &chunk));
+    PQ_RETURN_IF_ERROR(Emit(bytes));
     group.total_byte_size += chunk.meta_data->total_uncompressed_size;
     group.columns.push_back(std::move(chunk));
   }
-  PQ_RETURN_IF_ERROR(Emit(bytes));
   meta_.row_groups.push_back(std::move(group));
   meta_.num_rows += static_cast<int64_t>(group_rows_);
   group_rows_ = 0;
