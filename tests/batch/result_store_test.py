@@ -3,7 +3,8 @@
 and a real `ferry serve` on the same database answers GET /v1/requests/{id} with the same
 prediction as its sync /predict, and lists the requests at /models/flight_delays/batch with
 decoded labels. Once on SQLite (the application's database file), once on PostgreSQL when
-scripts/services.sh can start it. Driven through the built binary (FERRY_BINARY).
+scripts/services.sh can start it; and the configuration errors of the shape (exit 2). Driven
+through the built binary (FERRY_BINARY).
 """
 
 import html
@@ -172,6 +173,26 @@ columns: {{row_id: request_id}}
             con.close()
             return n
         self.check_served("sqlite:///" + self.app_db, "ferry_async_results", count_rows)
+
+    def test_configuration_errors_exit_two_and_say_what_to_change(self):
+        cases = [
+            ("shape: rows", "", "output.table.shape is 'rows': expected columns (default) or json"),
+            ("shape: json, key: [request_id]", "", "a shape: json table is keyed on its id column"),
+            ("received_at: requested_at", "", "output.table.received_at needs shape: json"),
+            ("shape: json", "row_id: null", "set columns.row_id to the input column"),
+        ]
+        for table_keys, columns, message in cases:
+            path = os.path.join(self.tmp, "bad.yaml")
+            with open(path, "w") as f:
+                f.write(f"""
+bundle: {FLIGHTS}/bundle
+input: {{sql: {{url: "sqlite:app.db", query: "SELECT * FROM prediction_requests"}}}}
+output: {{table: {{url: "sqlite:app.db", name: results, {table_keys}}}}}
+columns: {{{columns}}}
+""")
+            code, out, err = ferry("score", "--config", path, "--date", self.day)
+            self.assertEqual(code, 2, (table_keys, out, err))
+            self.assertIn(message, out + err, table_keys)
 
     def test_postgres_result_store(self):
         ok, why = start_postgres()
