@@ -227,8 +227,8 @@ std::string OutputLayout::RowProblem(const RecordBatch& in, size_t r) const {
   if (received_at_column_.empty()) return "";
   int col = in.FindColumn(received_at_column_);
   if (col < 0) {
-    return absl::StrCat("output.table.received_at: the input has no column '",
-                        received_at_column_, "'");
+    return absl::StrCat("output.table.received_at: the input has no column '", received_at_column_,
+                        "'");
   }
   const Value& v = in.column(col).values[r];
   if (v.is_null()) return "";
@@ -254,9 +254,9 @@ RecordBatch OutputLayout::ResultTableRows(const RecordBatch& in, const std::vect
         Value::String(events.Event(model_name_, version_, id.as_string(), good[i], processed_at)));
     if (received_col >= 0) {
       const Value& v = in.column(received_col).values[good[i]];
-      values.received_at.push_back(
-          v.is_null() ? Value::Null()
-                      : Value::String(store::FormatResultTime(*store::ParseResultTime(v.as_string()))));
+      values.received_at.push_back(v.is_null() ? Value::Null()
+                                               : Value::String(store::FormatResultTime(
+                                                     *store::ParseResultTime(v.as_string()))));
     }
   }
   values.models.assign(good.size(), Value::String(model_name_));
