@@ -34,8 +34,8 @@ FLIGHTS = os.path.join(ROOT, "examples", "flight_delays")
 LABELS = ["Early (15+ Minutes Early)", "Slightly Early (0-15 Minute Early)",
           "Slightly Late (0-30 Minute Delay)", "Very Late (30+ Minutes Late)"]
 PG_ENV = dict(os.environ, FERRY_SERVICES_DIR="/tmp/ferry-batch-results-services-%d" % os.getuid(),
-              FERRY_PG_PORT="15453")
-PG_URL = "postgresql://ferry@127.0.0.1:15453/postgres"
+              FERRY_PG_PORT="15454")
+PG_URL = "postgresql://ferry@127.0.0.1:15454/postgres"
 _STARTED_POSTGRES = False
 
 
