@@ -61,10 +61,13 @@ def post(url, body):
         return json.load(response)
 
 
-def start_ferry(ferry, path, port):
-    proc = subprocess.Popen([ferry, "serve", "--port", str(port), path],
+def start_ferry(ferry, path, port, with_model=True):
+    # The asynchronous API is off: this measures the synchronous /predict path only, and
+    # leaves no state directory behind.
+    proc = subprocess.Popen([ferry, "serve", "--port", str(port), "--async-queue", "none", path],
                             stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-    wait_ready("http://127.0.0.1:%d/ping" % port, proc)
+    # /ping answers 503 until a model is loaded; an empty repository is only ever live.
+    wait_ready("http://127.0.0.1:%d/%s" % (port, "ping" if with_model else "v2/health/live"), proc)
     return proc
 
 
@@ -124,7 +127,7 @@ def main():
     # Memory: each server with and without the model.
     empty = tempfile.mkdtemp(prefix="ferry-empty-repo-")
     port = free_port()
-    proc = start_ferry(args.ferry, empty, port)
+    proc = start_ferry(args.ferry, empty, port, with_model=False)
     ferry_base = rss_kib(proc.pid)
     stop(proc)
     os.rmdir(empty)
