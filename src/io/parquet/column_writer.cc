@@ -184,6 +184,12 @@ void ColumnWriter::AbandonDictionary() {
 
 void ColumnWriter::Truncate(size_t rows) {
   if (rows >= defs_.size()) return;
+  if (rows < paged_rows_) DropPages();  // Flush encodes them again
+  if (rows < scan_rows_) {
+    scan_rows_ = paged_rows_;
+    scan_values_ = paged_values_;
+    scan_estimate_ = 0;
+  }
   size_t drop = 0;
   for (size_t i = rows; i < defs_.size(); ++i) drop += defs_[i];
   bytes_ = defs_.empty() ? 0 : bytes_ * rows / defs_.size();
@@ -321,6 +327,68 @@ absl::Status ColumnWriter::WritePage(PageHeader header, const std::string& body,
   return absl::OkStatus();
 }
 
+absl::Status ColumnWriter::EncodePage(bool dictionary, bool only_full, std::string* out,
+                                      int64_t* uncompressed, bool* wrote) {
+  *wrote = false;
+  // The scan resumes where the last look for a full page stopped.
+  size_t row = scan_rows_, value = scan_values_, estimate = scan_estimate_;
+  while (row < defs_.size() && estimate < options_.page_bytes && row - paged_rows_ < kMaxPageRows) {
+    if (defs_[row]) {
+      if (dictionary)
+        estimate += 2;
+      else if (spec_.type == ColumnType::kString)
+        estimate += PlainString(value).size() + 4;
+      else
+        estimate += 8;
+      ++value;
+    }
+    ++row;
+  }
+  if (only_full && estimate < options_.page_bytes && row - paged_rows_ < kMaxPageRows) {
+    scan_rows_ = row;
+    scan_values_ = value;
+    scan_estimate_ = estimate;
+    return absl::OkStatus();
+  }
+  std::string body;
+  if (spec_.nullable) {
+    std::vector<uint32_t> levels(defs_.begin() + paged_rows_, defs_.begin() + row);
+    std::string encoded;
+    EncodeRleBitPacked(levels, 1, &encoded);
+    AppendPlainInt32(static_cast<int32_t>(encoded.size()), &body);
+    body.append(encoded);
+  }
+  body.append(EncodeValues(paged_values_, value, dictionary));
+  PageHeader h;
+  h.type = PageType::kDataPage;
+  DataPageHeader& d = h.data_page.emplace();
+  d.num_values = static_cast<int32_t>(row - paged_rows_);
+  d.encoding = dictionary ? Encoding::kRleDictionary : Encoding::kPlain;
+  PQ_RETURN_IF_ERROR(WritePage(std::move(h), body, out, uncompressed));
+  paged_rows_ = scan_rows_ = row;
+  paged_values_ = scan_values_ = value;
+  scan_estimate_ = 0;
+  *wrote = true;
+  return absl::OkStatus();
+}
+
+absl::Status ColumnWriter::EncodeFullPages() {
+  if (use_dictionary_) return absl::OkStatus();  // the dictionary is decided at Flush
+  bool wrote = true;
+  while (wrote) {
+    PQ_RETURN_IF_ERROR(EncodePage(/*dictionary=*/false, /*only_full=*/true, &pages_,
+                                  &pages_uncompressed_, &wrote));
+  }
+  return absl::OkStatus();
+}
+
+void ColumnWriter::DropPages() {
+  pages_.clear();
+  pages_uncompressed_ = 0;
+  paged_rows_ = paged_values_ = 0;
+  scan_rows_ = scan_values_ = scan_estimate_ = 0;
+}
+
 absl::Status ColumnWriter::Flush(int64_t file_offset, std::string* out, ColumnChunk* chunk) {
   const size_t start = out->size();
   ColumnMetaData m;
@@ -344,38 +412,13 @@ absl::Status ColumnWriter::Flush(int64_t file_offset, std::string* out, ColumnCh
     PQ_RETURN_IF_ERROR(WritePage(std::move(h), body, out, &uncompressed));
   }
   m.data_page_offset = file_offset + static_cast<int64_t>(out->size() - start);
-  // Data pages of about page_bytes each.
-  size_t row = 0, value = 0;
-  do {
-    size_t first_row = row, first_value = value, estimate = 0;
-    while (row < defs_.size() && estimate < options_.page_bytes && row - first_row < kMaxPageRows) {
-      if (defs_[row]) {
-        if (dictionary)
-          estimate += 2;
-        else if (spec_.type == ColumnType::kString)
-          estimate += PlainString(value).size() + 4;
-        else
-          estimate += 8;
-        ++value;
-      }
-      ++row;
-    }
-    std::string body;
-    if (spec_.nullable) {
-      std::vector<uint32_t> levels(defs_.begin() + first_row, defs_.begin() + row);
-      std::string encoded;
-      EncodeRleBitPacked(levels, 1, &encoded);
-      AppendPlainInt32(static_cast<int32_t>(encoded.size()), &body);
-      body.append(encoded);
-    }
-    body.append(EncodeValues(first_value, value, dictionary));
-    PageHeader h;
-    h.type = PageType::kDataPage;
-    DataPageHeader& d = h.data_page.emplace();
-    d.num_values = static_cast<int32_t>(row - first_row);
-    d.encoding = dictionary ? Encoding::kRleDictionary : Encoding::kPlain;
-    PQ_RETURN_IF_ERROR(WritePage(std::move(h), body, out, &uncompressed));
-  } while (row < defs_.size());
+  // Pages encoded ahead (PLAIN columns only), then the rest; at least one page.
+  out->append(pages_);
+  uncompressed += pages_uncompressed_;
+  bool wrote = !pages_.empty();
+  while (!wrote || paged_rows_ < defs_.size()) {
+    PQ_RETURN_IF_ERROR(EncodePage(dictionary, /*only_full=*/false, out, &uncompressed, &wrote));
+  }
   m.encodings = {Encoding::kRle, dictionary ? Encoding::kRleDictionary : Encoding::kPlain};
   if (dictionary) m.encodings.insert(m.encodings.begin(), Encoding::kPlain);
   m.total_uncompressed_size = uncompressed;
@@ -394,6 +437,7 @@ absl::Status ColumnWriter::Flush(int64_t file_offset, std::string* out, ColumnCh
   dictionary_index_.clear();
   dictionary_bytes_ = 0;
   bytes_ = 0;
+  DropPages();
   use_dictionary_ = spec_.type == ColumnType::kString;
   return absl::OkStatus();
 }

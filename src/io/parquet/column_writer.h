@@ -50,6 +50,12 @@ class ColumnWriter {
   // Estimated encoded size of the buffered values.
   size_t buffered_bytes() const { return bytes_; }
 
+  // Encodes and compresses the complete data pages of the buffered values ahead of Flush,
+  // when the column is PLAIN (no dictionary in play), so a row group's encoding is spread
+  // over its writes instead of stalling the last one. Values stay buffered (statistics,
+  // Truncate). Errors are those of the codec.
+  absl::Status EncodeFullPages();
+
   // Encodes the buffered values as a chunk starting at `file_offset`, appends its bytes to
   // `out`, fills `chunk`, and clears the buffers for the next row group.
   absl::Status Flush(int64_t file_offset, std::string* out, ColumnChunk* chunk);
@@ -66,6 +72,11 @@ class ColumnWriter {
   Statistics ComputeStatistics() const;
   absl::Status WritePage(PageHeader header, const std::string& body, std::string* out,
                          int64_t* uncompressed_total);
+  // Encodes the data page that starts at paged_rows_ into `out` (a full one only, when
+  // `only_full`); `*wrote` says whether it did.
+  absl::Status EncodePage(bool dictionary, bool only_full, std::string* out,
+                          int64_t* uncompressed, bool* wrote);
+  void DropPages();
 
   ColumnSpec spec_;
   ColumnWriteOptions options_;
@@ -81,6 +92,12 @@ class ColumnWriter {
   size_t dictionary_bytes_ = 0;
   bool use_dictionary_;
   size_t bytes_ = 0;
+  // Data pages already encoded (PLAIN only): their bytes, and the rows and values they hold.
+  std::string pages_;
+  int64_t pages_uncompressed_ = 0;
+  size_t paged_rows_ = 0, paged_values_ = 0;
+  // How far the next page's rows were scanned (at or after paged_rows_), and their estimate.
+  size_t scan_rows_ = 0, scan_values_ = 0, scan_estimate_ = 0;
 };
 
 }  // namespace ferry::parquet

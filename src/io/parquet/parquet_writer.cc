@@ -174,6 +174,13 @@ absl::Status ParquetWriter::Write(const RecordBatch& batch) {
         }
       }
     }
+    // The slice is accepted: complete pages can be encoded now rather than all at the flush.
+    for (ColumnWriter& c : columns_) {
+      if (absl::Status s = c.EncodeFullPages(); !s.ok()) {
+        failed_ = s;
+        return s;
+      }
+    }
     group_rows_ += end - row;
     row = end;
     size_t bytes = 0;
