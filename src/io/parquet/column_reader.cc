@@ -253,8 +253,7 @@ absl::Status ColumnChunkReader::ReadDataPage(const PageHeader& header, std::stri
     if (non_null == static_cast<size_t>(num_values)) defs.clear();
   }
   PQ_RETURN_IF_ERROR(DecodeValues(encoding, data, non_null, &page_physical_, &page_indices_));
-  page_dictionary_ =
-      encoding == Encoding::kPlainDictionary || encoding == Encoding::kRleDictionary;
+  page_dictionary_ = encoding == Encoding::kPlainDictionary || encoding == Encoding::kRleDictionary;
   page_rows_ = static_cast<size_t>(num_values);
   // Values decoded from a decompressed body no longer need the compressed bytes.
   if (decompressed) std::string().swap(page_raw_);

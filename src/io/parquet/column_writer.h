@@ -74,8 +74,8 @@ class ColumnWriter {
                          int64_t* uncompressed_total);
   // Encodes the data page that starts at paged_rows_ into `out` (a full one only, when
   // `only_full`); `*wrote` says whether it did.
-  absl::Status EncodePage(bool dictionary, bool only_full, std::string* out,
-                          int64_t* uncompressed, bool* wrote);
+  absl::Status EncodePage(bool dictionary, bool only_full, std::string* out, int64_t* uncompressed,
+                          bool* wrote);
   void DropPages();
 
   ColumnSpec spec_;
@@ -86,7 +86,7 @@ class ColumnWriter {
   // PLAIN strings (when not dictionary-encoded): their bytes end to end, and where each ends.
   std::string string_bytes_;
   std::vector<size_t> string_ends_;
-  std::vector<uint32_t> indices_;  // dictionary indices (when dictionary-encoded)
+  std::vector<uint32_t> indices_;       // dictionary indices (when dictionary-encoded)
   std::deque<std::string> dictionary_;  // a deque: the index's views stay valid as it grows
   absl::flat_hash_map<std::string_view, uint32_t> dictionary_index_;
   size_t dictionary_bytes_ = 0;
