@@ -3,7 +3,6 @@
 // polled for changes. Logs "listening on", each load and reload, then "ready: serving" to
 // stderr; exits 0 after a graceful SIGTERM/SIGINT, 2 when a given bundle does not load.
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -206,13 +205,7 @@ int RunServe(const ServeFlags& flags) {
     if (polling) repository->StartPolling(Millis(flags.poll_interval_seconds));
   });
   absl::Status run = (*server)->Run();
-  loader.join();  // it may still call Shutdown(): the server lives until it is done
-  // Draining is over and the process is on its way out: a second SIGTERM or SIGINT (a
-  // supervisor repeating itself) must not kill it while polling and the async workers stop.
-  // Destroying the server's signal set restored the default actions, hence the ignore.
-  server->reset();
-  std::signal(SIGTERM, SIG_IGN);
-  std::signal(SIGINT, SIG_IGN);
+  loader.join();
   repository->StopPolling();
   if (!run.ok()) return ReportCannotRun(kName, run.message(), "");
   if (exit_code != kExitOk) return exit_code;

@@ -48,8 +48,13 @@ struct Server::Impl {
   void BeginDrain() {
     if (shared.draining.exchange(true)) return;
     shared.state->draining = true;  // /v2/health/ready answers 503 from now on
+    // From now on a repeated SIGTERM (a supervisor insisting) is ignored rather than killing
+    // the drain or the exit after it, and a second SIGINT (Ctrl-C again) stops at once. The
+    // set is cleared first: destroying a set that still holds the signals would restore their
+    // default actions, however late.
     boost::system::error_code ec;
-    signals->cancel(ec);
+    signals->clear(ec);
+    std::signal(SIGTERM, SIG_IGN);
     for (auto& worker : workers) {
       net::post(worker->ioc, [w = worker.get()] {
         boost::system::error_code ignored;

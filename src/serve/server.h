@@ -3,6 +3,7 @@
 // on the loop that read them by Handle (handler.h). Optional TLS (OpenSSL). SIGTERM/SIGINT,
 // or Shutdown(): stop accepting, close idle connections, let requests in flight finish (their
 // responses say Connection: close), then Run returns; after drain_timeout the rest is cut.
+// Once draining, SIGTERM is ignored and a second SIGINT has its default action (exit now).
 #ifndef FERRY_SERVE_SERVER_H_
 #define FERRY_SERVE_SERVER_H_
 
