@@ -53,6 +53,7 @@ struct Server::Impl {
     // set is cleared first: destroying a set that still holds the signals would restore their
     // default actions, however late.
     boost::system::error_code ec;
+    signals->cancel(ec);  // a pending wait (Shutdown() before any signal) would keep the loop up
     signals->clear(ec);
     std::signal(SIGTERM, SIG_IGN);
     for (auto& worker : workers) {
