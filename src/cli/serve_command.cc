@@ -41,7 +41,9 @@ KServe V2 /v2/..., MLflow /invocations, GET /metrics. See docs/serve.md.
 Asynchronous requests: POST /v1/models/{name}/requests answers an id at once, GET
 /v1/requests/{id} answers WAIT until a worker has scored it. By default they are queued in
 SQLite under --state-dir and scored by this server's --async-workers; --async-queue puts them
-on Kafka or Redis for `ferry stream` workers instead. See docs/async.md.)";
+on Kafka or Redis for `ferry stream` workers instead. See docs/async.md.
+Web pages for a browser: / (models, versions, health), /models/{name} (a form from the
+bundle's inputs, answered at once or as a request), /models/{name}/batch (stored results).)";
 
 constexpr char kExamples[] = R"(Examples:
   ferry serve examples/flight_delays/bundle
