@@ -115,6 +115,39 @@ def bundle_specs():
         write("bundle_spec_fuzz", f"expr{i}.txt", expr)
 
 
+def handler_requests():
+    # handler_fuzz: "METHOD TARGET\n", header lines, a blank line, then the body.
+    json_post = "POST {}\ncontent-type: application/json\n\n{}"
+    seeds = {
+        "predict": json_post.format("/v1/models/tiny/predict", '{"x1": 1, "x2": -2, "tag": "t"}'),
+        "predict_alias": json_post.format("/v1/models/tiny/aliases/production/predict",
+                                          '{"instances": [{"x1": 1, "x2": 2}, {"x1": "a"}]}'),
+        "predict_csv": "POST /v1/models/tiny/versions/1/predict\ncontent-type: text/csv\n\n"
+                       "x1,x2\n1,2\n-1,3\n",
+        "predict_form": "POST /v1/models/locked/predict\nauthorization: Bearer secret-key\n"
+                        "content-type: application/x-www-form-urlencoded\n\nx1=1.5&x2=%2D2",
+        "kserve_infer": json_post.format(
+            "/v2/models/tiny/versions/2/infer",
+            '{"inputs": [{"name": "x1", "shape": [2], "datatype": "FP64", "data": [1, -1]},'
+            ' {"name": "x2", "shape": [2], "datatype": "FP64", "data": [0.5, 2]}]}'),
+        "kserve_ready": "GET /v2/models/tiny/ready\n",
+        "admin_unload": "POST /v2/repository/models/tiny/unload\nauthorization: Bearer secret-key\n",
+        "admin_index": "POST /v2/repository/index\nauthorization: Bearer secret-key\n",
+        "invocations": "POST /invocations\ncontent-type: application/json\n\n"
+                       '{"dataframe_split": {"columns": ["x1", "x2"], "data": [[1, 2]]}}',
+        "ping": "GET /ping\n",
+        "metrics": "GET /metrics\n",
+        "async_submit": json_post.format("/v1/models/tiny/requests", '{"x1": 3, "x2": 4}'),
+        "async_poll": "GET /v1/requests/6f1c2a3b-5d4e-4f60-8a7b-9c0d1e2f3a4b\n",
+        "web_index": "GET /\naccept: text/html\n",
+        "web_model": "GET /models/tiny\naccept: text/html\n",
+        "web_batch": "GET /models/tiny/batch?from=2026-11-01&to=2026-11-30\naccept: text/html\n",
+        "web_asset": "GET /assets/ferry.css\n",
+    }
+    for name, text in seeds.items():
+        write("handler_fuzz", name, text.encode())
+
+
 def parquet_files():
     names = ["alltypes_plain.snappy.parquet", "binary.parquet", "nulls.snappy.parquet",
              "int32_decimal.parquet", "datapage_v2.snappy.parquet", "nan_in_stats.parquet"]
@@ -131,4 +164,5 @@ if __name__ == "__main__":
     xgboost_models()
     text_inputs()
     bundle_specs()
+    handler_requests()
     parquet_files()
