@@ -57,13 +57,7 @@ Response Submit(const Request& request, ServerState& state, std::string_view mod
 // The model's key rules apply to its results too (while it is served).
 absl::Status CheckKey(ServerState& state, const Request& request, const std::string& model) {
   const registry::ServedModel* served = state.repository->snapshot()->FindModel(model);
-  bool needed = state.options.require_key_for_predict || (served && served->auth_required);
-  if (!needed) return absl::OkStatus();
-  if (state.keys.empty()) {
-    return absl::PermissionDeniedError(
-        Cat("model '", model, "' requires an API key but the server has none configured"));
-  }
-  return state.keys.Check(request, /*admin_route=*/false);
+  return CheckPredictKey(state, request, model, served != nullptr && served->auth_required);
 }
 
 Response Poll(const Request& request, ServerState& state, std::string_view id) {

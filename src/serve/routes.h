@@ -27,6 +27,11 @@ struct Target {
   const registry::ServedVersion* version = nullptr;
 };
 
+// OK when `model`'s prediction routes need no key (neither its config nor
+// --require-key-for-predict asks for one) or the request carries a valid one; 401/403 else.
+absl::Status CheckPredictKey(ServerState& state, const Request& request, std::string_view model,
+                             bool model_requires_key);
+
 // Finds `model` at `version`, or at the version `alias` points to, or its latest. 400 for a
 // name that is not [A-Za-z0-9_.-]+, 404 when unknown (listing what is served), 401 when the
 // model needs a key the request lacks.

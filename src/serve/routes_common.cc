@@ -30,6 +30,18 @@ std::string VersionList(const registry::ServedModel& model) {
 
 }  // namespace
 
+absl::Status CheckPredictKey(ServerState& state, const Request& request, std::string_view model,
+                             bool model_requires_key) {
+  if (!model_requires_key && !state.options.require_key_for_predict) return absl::OkStatus();
+  if (state.keys.empty()) {
+    return absl::PermissionDeniedError(
+        Cat("model '", model,
+            "' requires an API key but the server has none configured; start "
+            "ferry serve with --api-key-file FILE or FERRY_API_KEYS"));
+  }
+  return state.keys.Check(request, /*admin_route=*/false);
+}
+
 absl::StatusOr<Target> ResolveTarget(ServerState& state, const Request& request,
                                      std::string_view model, std::string_view version,
                                      std::string_view alias) {
@@ -47,14 +59,9 @@ absl::StatusOr<Target> ResolveTarget(ServerState& state, const Request& request,
     return absl::NotFoundError(
         Cat("no model named '", model, "' (", ServedList(*target.snapshot), ")"));
   }
-  if (target.model->auth_required || state.options.require_key_for_predict) {
-    if (state.keys.empty()) {
-      return absl::PermissionDeniedError(
-          Cat("model '", model,
-              "' requires an API key but the server has none configured; start "
-              "ferry serve with --api-key-file FILE or FERRY_API_KEYS"));
-    }
-    if (absl::Status s = state.keys.Check(request, /*admin_route=*/false); !s.ok()) return s;
+  if (absl::Status s = CheckPredictKey(state, request, model, target.model->auth_required);
+      !s.ok()) {
+    return s;
   }
   if (!alias.empty()) {
     auto it = target.model->aliases.find(std::string(alias));
