@@ -58,4 +58,27 @@ std::string FormatDouble(double d) {
   return s;
 }
 
+ValueKinds KindsOf(const std::vector<Value>& values) {
+  ValueKinds kinds;
+  for (const Value& v : values) {
+    switch (v.kind()) {
+      case Value::Kind::kNull:
+        break;
+      case Value::Kind::kInt:
+        kinds.ints = true;
+        break;
+      case Value::Kind::kFloat:
+        kinds.floats = true;
+        break;
+      case Value::Kind::kBool:
+        kinds.bools = true;
+        break;
+      case Value::Kind::kString:
+        kinds.strings = true;
+        break;
+    }
+  }
+  return kinds;
+}
+
 }  // namespace ferry

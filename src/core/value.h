@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace ferry {
 
@@ -50,6 +51,13 @@ class Value {
 
 // Shortest text that parses back to exactly `d` (like Python's repr): 0.1, 1e-07, 12.0.
 std::string FormatDouble(double d);
+
+// Which kinds of non-null values a column holds: what writers that must pick one type per
+// column (Parquet, SQL tables) decide from.
+struct ValueKinds {
+  bool ints = false, floats = false, bools = false, strings = false;
+};
+ValueKinds KindsOf(const std::vector<Value>& values);
 
 }  // namespace ferry
 

@@ -33,5 +33,16 @@ TEST(RecordBatchTest, FirstErrorWins) {
   EXPECT_EQ(b.FindColumn("b"), -1);
 }
 
+TEST(KindsOfTest, NamesEveryNonNullKindPresent) {
+  ValueKinds none = KindsOf({Value(), Value()});
+  EXPECT_FALSE(none.ints || none.floats || none.bools || none.strings);
+  ValueKinds mixed = KindsOf({Value::Int(1), Value(), Value::Float(2.5), Value::String("a")});
+  EXPECT_TRUE(mixed.ints);
+  EXPECT_TRUE(mixed.floats);
+  EXPECT_FALSE(mixed.bools);
+  EXPECT_TRUE(mixed.strings);
+  EXPECT_TRUE(KindsOf({Value::Bool(true)}).bools);
+}
+
 }  // namespace
 }  // namespace ferry

@@ -43,25 +43,7 @@ std::vector<size_t> RowsToWrite(const RecordBatch& batch, const std::vector<int>
 }  // namespace
 
 std::string TableWriter::ColumnType(Dialect dialect, const std::vector<Value>& values) {
-  bool ints = false, floats = false, bools = false, strings = false;
-  for (const Value& v : values) {
-    switch (v.kind()) {
-      case Value::Kind::kInt:
-        ints = true;
-        break;
-      case Value::Kind::kFloat:
-        floats = true;
-        break;
-      case Value::Kind::kBool:
-        bools = true;
-        break;
-      case Value::Kind::kString:
-        strings = true;
-        break;
-      case Value::Kind::kNull:
-        break;
-    }
-  }
+  const auto [ints, floats, bools, strings] = KindsOf(values);
   const bool pg = dialect == Dialect::kPostgres;
   if (strings || (bools && (ints || floats))) return "TEXT";
   if (floats) return pg ? "DOUBLE PRECISION" : "REAL";

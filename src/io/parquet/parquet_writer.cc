@@ -48,29 +48,11 @@ std::unique_ptr<ByteSink> StringSink(std::string* out) {
 std::vector<ColumnSpec> InferSchema(const RecordBatch& batch) {
   std::vector<ColumnSpec> schema;
   for (const Column& column : batch.columns()) {
-    bool ints = false, floats = false, bools = false, other = false;
-    for (const Value& v : column.values) {
-      switch (v.kind()) {
-        case Value::Kind::kNull:
-          break;
-        case Value::Kind::kInt:
-          ints = true;
-          break;
-        case Value::Kind::kFloat:
-          floats = true;
-          break;
-        case Value::Kind::kBool:
-          bools = true;
-          break;
-        case Value::Kind::kString:
-          other = true;
-          break;
-      }
-    }
+    const ValueKinds k = KindsOf(column.values);
     ColumnType type = ColumnType::kString;
-    if (!other && !bools && (ints || floats))
-      type = floats ? ColumnType::kDouble : ColumnType::kInt64;
-    if (!other && bools && !ints && !floats) type = ColumnType::kBool;
+    if (!k.strings && !k.bools && (k.ints || k.floats))
+      type = k.floats ? ColumnType::kDouble : ColumnType::kInt64;
+    if (!k.strings && k.bools && !k.ints && !k.floats) type = ColumnType::kBool;
     schema.push_back({column.name, type, true});
   }
   return schema;
