@@ -64,4 +64,24 @@ std::string RedactUrl(std::string_view url) {
   return absl::StrCat(std::string(url.substr(0, colon + 1)), "***", std::string(url.substr(at)));
 }
 
+absl::Status ChangeSchemaSerialized(Database& db, std::string_view table,
+                                    const std::function<absl::Status()>& change) {
+  if (db.dialect() != Dialect::kPostgres) return change();
+  const bool own_transaction = !db.InTransaction();
+  if (own_transaction) {
+    if (absl::Status s = db.Begin(); !s.ok()) return s;
+  }
+  absl::Status status = db.Execute("SELECT pg_advisory_xact_lock(hashtext($1))",
+                                   {Value::String("ferry schema " + std::string(table))});
+  if (status.ok()) status = change();
+  if (own_transaction) {
+    if (status.ok()) {
+      status = db.Commit();
+    } else {
+      (void)db.Rollback();
+    }
+  }
+  return status;
+}
+
 }  // namespace ferry::store

@@ -47,6 +47,8 @@ class Database {
   virtual absl::Status Begin() = 0;
   virtual absl::Status Commit() = 0;
   virtual absl::Status Rollback() = 0;
+  // True between Begin and Commit/Rollback.
+  virtual bool InTransaction() const = 0;
 
   // Runs a query and hands its rows over in chunks of at most `chunk_rows` rows (the last may
   // be smaller; none when the result is empty). Column names come from the result.
@@ -70,6 +72,15 @@ absl::StatusOr<std::vector<RecordBatch>> ReadQuery(Database& db, std::string_vie
 // "name" with embedded quotes doubled; works in both dialects. A dotted name (schema.table)
 // is quoted part by part.
 std::string QuoteIdentifier(std::string_view name);
+
+// Runs `create_or_alter` (CREATE TABLE IF NOT EXISTS, ADD COLUMN ...) for `table` so that
+// concurrent writers do not trip over each other: PostgreSQL's IF NOT EXISTS is not safe
+// between sessions (the loser fails on pg_type's unique index), so there the statement runs
+// under a transaction-scoped advisory lock named after the table, inside the caller's
+// transaction or in one of its own. `change` may read the table's columns first: no other
+// writer changes them meanwhile. SQLite serializes writers itself; there it just runs.
+absl::Status ChangeSchemaSerialized(Database& db, std::string_view table,
+                                    const std::function<absl::Status()>& change);
 
 // The url without its password (postgresql://user:***@host/db), for messages and logs.
 std::string RedactUrl(std::string_view url);

@@ -91,6 +91,9 @@ class PostgresDatabase : public Database {
   }
 
   absl::Status Begin() override { return Execute("BEGIN", {}); }
+  bool InTransaction() const override {
+    return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_IDLE;
+  }
   absl::Status Commit() override { return Execute("COMMIT", {}); }
   absl::Status Rollback() override {
     if (PQstatus(conn_) != CONNECTION_OK) return absl::OkStatus();  // died with the session

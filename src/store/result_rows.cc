@@ -18,10 +18,12 @@ RecordBatch ResultRows(ResultRowValues values, const std::string& id_column) {
 
 absl::Status CreateResultTable(Database& db, const std::string& table,
                                const std::string& id_column) {
-  absl::Status status = db.Execute(absl::StrCat(
-      "CREATE TABLE IF NOT EXISTS ", QuoteIdentifier(table), " (", QuoteIdentifier(id_column),
-      " TEXT PRIMARY KEY, model TEXT, version TEXT, received_at TEXT, processed_at TEXT, "
-      "event TEXT)"));
+  absl::Status status = ChangeSchemaSerialized(db, table, [&] {
+    return db.Execute(absl::StrCat(
+        "CREATE TABLE IF NOT EXISTS ", QuoteIdentifier(table), " (", QuoteIdentifier(id_column),
+        " TEXT PRIMARY KEY, model TEXT, version TEXT, received_at TEXT, processed_at TEXT, "
+        "event TEXT)"));
+  });
   if (!status.ok()) {
     return absl::Status(status.code(), absl::StrCat("result table ", table, " in ",
                                                     db.description(), ": ", status.message()));

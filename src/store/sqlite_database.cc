@@ -51,6 +51,7 @@ class SqliteDatabase : public Database {
   }
 
   absl::Status Begin() override { return Execute("BEGIN IMMEDIATE", {}); }
+  bool InTransaction() const override { return !sqlite3_get_autocommit(db_); }
   absl::Status Commit() override { return Execute("COMMIT", {}); }
   absl::Status Rollback() override {
     if (sqlite3_get_autocommit(db_)) return absl::OkStatus();  // nothing open

@@ -114,37 +114,41 @@ absl::Status TableWriter::PrepareTable(std::string_view table,
   std::string shape(table);
   for (const Column& column : batch.columns()) absl::StrAppend(&shape, "\n", column.name);
   if (prepared_.contains(shape)) return absl::OkStatus();
-  auto existing = db_->TableColumns(table);
-  if (!existing.ok()) return existing.status();
-  const Dialect dialect = db_->dialect();
-  if (existing->empty()) {
-    std::vector<std::string> defs;
-    for (const Column& column : batch.columns()) {
-      std::string def =
-          absl::StrCat(QuoteIdentifier(column.name), " ", ColumnType(dialect, column.values));
-      if (std::find(key_columns.begin(), key_columns.end(), column.name) != key_columns.end()) {
-        absl::StrAppend(&def, " NOT NULL");
+  absl::Status changed = ChangeSchemaSerialized(*db_, table, [&]() -> absl::Status {
+    auto existing = db_->TableColumns(table);
+    if (!existing.ok()) return existing.status();
+    const Dialect dialect = db_->dialect();
+    if (existing->empty()) {
+      std::vector<std::string> defs;
+      for (const Column& column : batch.columns()) {
+        std::string def =
+            absl::StrCat(QuoteIdentifier(column.name), " ", ColumnType(dialect, column.values));
+        if (std::find(key_columns.begin(), key_columns.end(), column.name) != key_columns.end()) {
+          absl::StrAppend(&def, " NOT NULL");
+        }
+        defs.push_back(std::move(def));
       }
-      defs.push_back(std::move(def));
-    }
-    if (!key_columns.empty()) {
-      std::vector<std::string> keys;
-      for (const std::string& key : key_columns) keys.push_back(QuoteIdentifier(key));
-      defs.push_back(absl::StrCat("PRIMARY KEY (", absl::StrJoin(keys, ", "), ")"));
-    }
-    absl::Status status =
-        db_->Execute(absl::StrCat("CREATE TABLE IF NOT EXISTS ", QuoteIdentifier(table), " (",
-                                  absl::StrJoin(defs, ", "), ")"));
-    if (!status.ok()) return status;
-  } else {
-    for (const Column& column : batch.columns()) {
-      if (std::find(existing->begin(), existing->end(), column.name) != existing->end()) continue;
-      absl::Status status = db_->Execute(absl::StrCat("ALTER TABLE ", QuoteIdentifier(table),
-                                                      " ADD COLUMN ", QuoteIdentifier(column.name),
-                                                      " ", ColumnType(dialect, column.values)));
+      if (!key_columns.empty()) {
+        std::vector<std::string> keys;
+        for (const std::string& key : key_columns) keys.push_back(QuoteIdentifier(key));
+        defs.push_back(absl::StrCat("PRIMARY KEY (", absl::StrJoin(keys, ", "), ")"));
+      }
+      absl::Status status =
+          db_->Execute(absl::StrCat("CREATE TABLE IF NOT EXISTS ", QuoteIdentifier(table), " (",
+                                    absl::StrJoin(defs, ", "), ")"));
       if (!status.ok()) return status;
+    } else {
+      for (const Column& column : batch.columns()) {
+        if (std::find(existing->begin(), existing->end(), column.name) != existing->end()) continue;
+        absl::Status status = db_->Execute(
+            absl::StrCat("ALTER TABLE ", QuoteIdentifier(table), " ADD COLUMN ",
+                         QuoteIdentifier(column.name), " ", ColumnType(dialect, column.values)));
+        if (!status.ok()) return status;
+      }
     }
-  }
+    return absl::OkStatus();
+  });
+  if (!changed.ok()) return changed;
   prepared_.insert(std::move(shape));
   return absl::OkStatus();
 }

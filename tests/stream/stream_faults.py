@@ -108,6 +108,9 @@ def scale_out(services, workdir, checks):
     h.wait_until("3000 rows", lambda: pg_count(services, "scale_preds") >= 3000, timeout=90)
     codes = [w.stop() for w in (workers[0], workers[2], workers[1])]
     checks.check(codes == [0, 0, 0], f"workers exit 0 on SIGTERM (got {codes})")
+    for worker, code in zip((workers[0], workers[2], workers[1]), codes):
+        if code != 0:  # say why, for the log of the failed run
+            print("  worker exited %s; the end of its log:\n%s" % (code, worker.text()[-3000:]))
     check_exactly_once(services, "scale_preds", events, checks, "3 workers, 6 partitions")
     # The work is shared: the two workers that ran throughout both scored batches. The killed
     # and restarted worker may get its partitions back only after the last events were taken
