@@ -45,6 +45,10 @@ wait_for() {  # seconds description command...
   done
 }
 
+redis_ready() {  # PONG, not "LOADING": a restarted Redis answers before its data is back
+  [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]
+}
+
 pid_alive() {  # pidfile -> success when the process it names runs
   [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
 }
@@ -67,7 +71,7 @@ redis_start() {
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$RUN_DIR/redis" \
     --daemonize yes --pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log" \
     --appendonly yes --appendfsync always --save "" >/dev/null
-  wait_for 20 redis redis-cli -p "$REDIS_PORT" ping || die "Redis did not answer on port $REDIS_PORT; see $RUN_DIR/redis.log"
+  wait_for 20 redis redis_ready || die "Redis did not answer on port $REDIS_PORT; see $RUN_DIR/redis.log"
   log "redis up on 127.0.0.1:$REDIS_PORT"
 }
 redis_stop() {
