@@ -9,6 +9,7 @@
 
 #include "model/model.h"
 #include "model/stages.h"
+#include "model/tree_arrays.h"
 
 namespace ferry::model {
 namespace {
@@ -55,10 +56,11 @@ int32_t Grow(Tree& t, std::mt19937_64& rng, int depth, int leaf_width,
   return id;
 }
 
-ModelIR DictIR(std::variant<LinearModel, TreeEnsemble> estimator) {
+ModelIR DictIR(std::variant<LinearModel, TreeEnsemble> estimator,
+               const std::vector<std::string>& features = kFeatures) {
   ModelIR ir;
   ir.dict_input = true;
-  ir.stages.push_back(Stage{"DictVectorizer", DictVectorizerStage{kFeatures, "="}});
+  ir.stages.push_back(Stage{"DictVectorizer", DictVectorizerStage{features, "="}});
   ir.num_outputs = std::visit([](const auto& e) { return e.num_outputs; }, estimator);
   ir.estimator = std::move(estimator);
   return ir;
@@ -221,6 +223,50 @@ TEST(CompactTest, HistGradientBoostingAndCategoricalSplitsStayDense) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_FALSE((*c)->has_compact_path());
   ExpectCompactEqualsDense(**c, RandomRecords(rng, 100));
+}
+
+// Ten numeric keys and one one-hot key: 11 cells per row, too wide for the packed 12-byte
+// compact node, so the kernel uses the 16-byte one.
+TEST(CompactTest, RowsTooWideForPackedNodesEqualDense) {
+  std::vector<std::string> features = {"key=a", "key=b", "key=c"};
+  std::vector<bool> one_hot = {true, true, true};
+  for (int i = 0; i < 10; ++i) {
+    features.push_back("n" + std::to_string(i));
+    one_hot.push_back(false);
+  }
+  std::mt19937_64 rng(17);
+  TreeEnsemble forest = RandomForest(rng, SplitRule::kSklearnTree, 1, 1, 20, one_hot);
+  size_t num_nodes = 0;
+  for (const Tree& t : forest.trees) num_nodes += t.num_nodes();
+  EXPECT_EQ(CompactNodeBytes(num_nodes, 11), 16u);
+  EXPECT_EQ(CompactNodeBytes(num_nodes, 8), 12u);
+  auto m = Model::Compile(DictIR(std::move(forest), features));
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_TRUE((*m)->has_compact_path());
+  for (size_t n : {1, 15, 16, 33, 4500}) {
+    RecordBatch b(n);
+    std::vector<Value> key;
+    for (size_t r = 0; r < n; ++r) {
+      key.push_back(rng() % 4 == 0 ? Value::Null()
+                                   : Value::String(std::string(1, "abcz"[rng() % 4])));
+    }
+    b.AddColumn("key", key);
+    for (int i = 0; i < 10; ++i) {
+      std::vector<Value> x;
+      for (size_t r = 0; r < n; ++r) {
+        x.push_back(Value::Float(std::uniform_real_distribution<double>(-10, 60)(rng)));
+      }
+      b.AddColumn("n" + std::to_string(i), x);
+    }
+    EXPECT_TRUE(ExpectCompactEqualsDense(**m, b)) << n << " rows";
+  }
+}
+
+TEST(CompactTest, PackedNodeLimits) {
+  EXPECT_EQ(CompactNodeBytes(1, 1), 12u);
+  EXPECT_EQ(CompactNodeBytes((size_t{1} << 23) - 1, 8), 12u);
+  EXPECT_EQ(CompactNodeBytes(size_t{1} << 23, 8), 16u);
+  EXPECT_EQ(CompactNodeBytes(100, 9), 16u);
 }
 
 // ColumnTransformer(OneHotEncoder(color, shape), StandardScaler(size), passthrough(weight)):

@@ -65,7 +65,8 @@ struct TreeArrays {
 
   // Walks rows 0..n-1 through every tree, kLockstep rows at a time for the tree's depth:
   // leaves loop onto themselves, so every row ends on its leaf and the kLockstep independent
-  // load chains overlap in the memory system. next(node, row) is the child `row` goes to.
+  // load chains overlap in the memory system. next(node, r0, g) is the child row r0 + g goes
+  // to, where r0 is a multiple of kLockstep and g < kLockstep (a lane of r0's group).
   template <typename Next>
   void WalkRowsInLockstep(size_t n, Acc* acc, Next next) const {
     for (size_t t = 0; t < roots_.size(); ++t) {
@@ -79,7 +80,7 @@ struct TreeArrays {
         for (int32_t d = 0; d < depth; ++d) {
           // Unrolled, so the kLockstep chains stay in registers and overlap.
 #pragma GCC unroll 16
-          for (size_t g = 0; g < kLockstep; ++g) idx[g] = next(idx[g], r + g);
+          for (size_t g = 0; g < kLockstep; ++g) idx[g] = next(idx[g], r, g);
         }
         for (size_t g = 0; g < kLockstep; ++g) {
           AddLeaf(leaf_slot_[idx[g]], out, acc + (r + g) * num_outputs_);
@@ -87,7 +88,8 @@ struct TreeArrays {
       }
       for (; r < n; ++r) {
         int32_t i = root;
-        for (int32_t d = 0; d < depth; ++d) i = next(i, r);
+        const size_t lane = r % kLockstep;
+        for (int32_t d = 0; d < depth; ++d) i = next(i, r - lane, lane);
         AddLeaf(leaf_slot_[i], out, acc + r * num_outputs_);
       }
     }
@@ -138,6 +140,10 @@ struct TreeArrays {
 template <typename Acc>
 std::unique_ptr<CompactEstimator> CompileCompactTrees(const TreeArrays<float, Acc>& arrays,
                                                       const CompactLayout& layout);
+
+// Bytes per node of the compact kernel for a forest of num_nodes nodes over rows of row_cells
+// cells: 12 when both are small enough to pack, else 16.
+size_t CompactNodeBytes(size_t num_nodes, int32_t row_cells);
 
 }  // namespace ferry::model
 

@@ -10,6 +10,7 @@
 // one-hot width. Ensembles with categorical splits are not compiled here.
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -19,32 +20,79 @@
 namespace ferry::model {
 namespace {
 
-constexpr uint32_t kCellMask = (1u << 31) - 1;
-constexpr uint32_t kAtLeast = 1u << 31;   // range = ~lo (cell >= lo); else range = 0 (cell == lo)
 constexpr uint32_t kNever = 0xFFFFFFFEu;  // no cell holds it: not an index, -1, or a key (NaN)
 constexpr size_t kBlockBytes = 64 * 1024;
 constexpr size_t kMaxBlockRows = 4096;
 
-struct CompactNode {
-  uint32_t lo;
-  int32_t left;   // as in the dense arrays: right child = left + 1; leaves point at themselves
-  uint32_t meta;  // cell index | kAtLeast
-};
-
-// Unsigned key in the order of the float32 values (v not NaN); -0 and +0 get the same key.
+// The unsigned key of float32 value v (not NaN), in the order of the values; -0 and +0 get
+// the same key.
 uint32_t OrderedKey(float v) {
   if (v == 0) v = 0;
   const uint32_t u = std::bit_cast<uint32_t>(v);
   return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
 }
 
-inline int32_t NextNode(const CompactNode& node, const uint32_t* row) {
-  const uint32_t cell = row[node.meta & kCellMask];
-  const uint32_t range = ~node.lo & (0u - (node.meta >> 31));
-  return node.left + static_cast<int32_t>(cell - node.lo <= range);
+// A node's test: right = row[cell] - lo <= range, where range is ~lo (row[cell] >= lo) or 0
+// (row[cell] == lo).
+struct NodeTest {
+  uint32_t lo;
+  uint32_t range;
+  uint32_t cell;
+};
+
+// Cells sit in groups of kLockstep rows, cell by cell: cell c of a group's lane g is at
+// group + c * kLockstep + g, so a node holds its cell's offset from the lane, in bytes, and
+// the 16 rows of a lockstep walk share one base address.
+constexpr uint32_t kCellStride = kLockstep * sizeof(uint32_t);
+
+// The cell at `offset` bytes from lane g of `group` (g a constant of the unrolled walks, so
+// that it folds into the address).
+inline uint32_t CellAt(const uint32_t* group, size_t g, uint32_t offset) {
+  return *reinterpret_cast<const uint32_t*>(reinterpret_cast<const char*>(group) + offset +
+                                            g * sizeof(uint32_t));
 }
 
-template <typename Acc>
+// 16 bytes: any forest and row width.
+struct WideNode {
+  uint32_t lo;
+  uint32_t range;
+  uint32_t right;   // left + 1 (as in the dense arrays, leaves point at themselves)
+  uint32_t offset;  // of the cell from its lane, in bytes
+
+  static bool Fits(size_t, int32_t) { return true; }
+  static WideNode Make(const NodeTest& t, int32_t left) {
+    return WideNode{t.lo, t.range, static_cast<uint32_t>(left) + 1, t.cell * kCellStride};
+  }
+  int32_t Next(const uint32_t* group, size_t g) const {
+    return static_cast<int32_t>(right - (range < CellAt(group, g, offset) - lo));
+  }
+};
+
+// 12 bytes: rows of at most kPackedCells cells, forests of fewer than 2^23 nodes.
+// link = right << 9 | offset.
+constexpr int32_t kPackedCells = 8;
+constexpr int kOffsetBits = 9;
+static_assert(kPackedCells * kCellStride <= (1u << kOffsetBits));
+struct PackedNode {
+  uint32_t lo;
+  uint32_t range;
+  uint32_t link;
+
+  static bool Fits(size_t num_nodes, int32_t width) {
+    return width <= kPackedCells && num_nodes < (size_t{1} << (32 - kOffsetBits));
+  }
+  static PackedNode Make(const NodeTest& t, int32_t left) {
+    return PackedNode{t.lo, t.range,
+                      static_cast<uint32_t>(left + 1) << kOffsetBits | t.cell * kCellStride};
+  }
+  int32_t Next(const uint32_t* group, size_t g) const {
+    const uint32_t value = CellAt(group, g, link & ((1u << kOffsetBits) - 1));
+    return static_cast<int32_t>((link >> kOffsetBits) - (range < value - lo));
+  }
+};
+static_assert(sizeof(PackedNode) == 12 && sizeof(WideNode) == 16);
+
+template <typename Acc, typename CompactNode>
 class CompactTreeKernel final : public CompactEstimator {
  public:
   CompactTreeKernel(const TreeArrays<float, Acc>& arrays, const CompactLayout& layout,
@@ -58,7 +106,8 @@ class CompactTreeKernel final : public CompactEstimator {
   void PredictRaw(const CompactRows& rows, double* raw) const override {
     const size_t num_rows = rows.num_rows;
     const size_t block_rows =
-        std::clamp<size_t>(kBlockBytes / (sizeof(uint32_t) * width_), kLockstep, kMaxBlockRows);
+        std::clamp<size_t>(kBlockBytes / (sizeof(uint32_t) * width_), kLockstep, kMaxBlockRows) /
+        kLockstep * kLockstep;
     std::vector<uint32_t> cells;
     std::vector<Acc> acc(std::min(block_rows, num_rows) * a_.num_outputs_);
     for (size_t start = 0; start < num_rows; start += block_rows) {
@@ -70,13 +119,12 @@ class CompactTreeKernel final : public CompactEstimator {
       const size_t width = static_cast<size_t>(width_);
       if (n < kLockstep) {
         for (size_t r = 0; r < n; ++r) {
-          const uint32_t* row = block + r * width;
           a_.WalkTreesInLockstep(acc.data() + r * a_.num_outputs_,
-                                 [&](int32_t i) { return NextNode(nodes[i], row); });
+                                 [&](int32_t i) { return nodes[i].Next(block, r); });
         }
       } else {
-        a_.WalkRowsInLockstep(n, acc.data(), [&](int32_t i, size_t r) {
-          return NextNode(nodes[i], block + r * width);
+        a_.WalkRowsInLockstep(n, acc.data(), [&](int32_t i, size_t r0, size_t g) {
+          return nodes[i].Next(block + r0 * width, g);
         });
       }
       a_.FinishRows(acc.data(), n, raw + start * a_.num_outputs_);
@@ -86,16 +134,18 @@ class CompactTreeKernel final : public CompactEstimator {
  private:
   void FillCells(const CompactRows& rows, size_t start, size_t n,
                  std::vector<uint32_t>* cells) const {
-    cells->assign(n * width_, 0);
+    const size_t groups = (n + kLockstep - 1) / kLockstep;
+    cells->assign(groups * kLockstep * width_, 0);
     for (size_t r = 0; r < n; ++r) {
-      uint32_t* row = cells->data() + r * width_;
+      const size_t lane = r % kLockstep;
+      uint32_t* row = cells->data() + (r - lane) * width_ + lane;
       const double* numeric = rows.numeric.data() + (start + r) * num_numeric_;
       const int32_t* active = rows.active.data() + (start + r) * num_groups_;
       for (int32_t s = 0; s < num_numeric_; ++s) {
-        row[s] = OrderedKey(static_cast<float>(numeric[s]));
+        row[s * kLockstep] = OrderedKey(static_cast<float>(numeric[s]));
       }
       for (int32_t g = 0; g < num_groups_; ++g) {
-        row[num_numeric_ + g] = static_cast<uint32_t>(active[g]);
+        row[(num_numeric_ + g) * kLockstep] = static_cast<uint32_t>(active[g]);
       }
     }
   }
@@ -107,45 +157,75 @@ class CompactTreeKernel final : public CompactEstimator {
   const std::vector<CompactNode> nodes_;
 };
 
-}  // namespace
-
+// The test of every node of `arrays`, same indices, or an empty vector when a node has none
+// (a feature the layout does not place, or a one-hot threshold that is not a float).
 template <typename Acc>
-std::unique_ptr<CompactEstimator> CompileCompactTrees(const TreeArrays<float, Acc>& arrays,
-                                                      const CompactLayout& layout) {
-  if (arrays.has_categorical_ || layout.num_features != arrays.num_features_ ||
-      static_cast<uint32_t>(layout.num_numeric() + layout.num_groups) > kCellMask) {
-    return nullptr;
-  }
-  std::vector<CompactNode> nodes;
-  nodes.reserve(arrays.nodes_.size());
+std::vector<NodeTest> CompileTests(const TreeArrays<float, Acc>& arrays,
+                                   const CompactLayout& layout) {
+  std::vector<NodeTest> tests;
+  tests.reserve(arrays.nodes_.size());
   for (const Node<float>& node : arrays.nodes_) {
     if (node.meta & kLeaf) {
-      nodes.push_back(CompactNode{kNever, node.left, 0});  // always left, onto itself
+      tests.push_back(NodeTest{kNever, 0, 0});  // always left, onto itself
       continue;
     }
     const int32_t f = static_cast<int32_t>(node.meta & kFeatureMask);
     const int32_t group = layout.group_of_feature[f];
     if (group < 0) {
       const int32_t slot = layout.slot_of_feature[f];
-      if (slot < 0) return nullptr;  // a layout that does not place every feature
-      nodes.push_back(CompactNode{OrderedKey(node.threshold) + 1, node.left,
-                                  static_cast<uint32_t>(slot) | kAtLeast});
+      if (slot < 0) return {};  // a layout that does not place every feature
+      const uint32_t lo = OrderedKey(node.threshold) + 1;
+      tests.push_back(NodeTest{lo, ~lo, static_cast<uint32_t>(slot)});
       continue;
     }
     const uint32_t cell = static_cast<uint32_t>(layout.num_numeric() + group);
     const bool active_left = 1.0f <= node.threshold;
     const bool inactive_left = 0.0f <= node.threshold;
     if (active_left && inactive_left) {
-      nodes.push_back(CompactNode{kNever, node.left, cell});
+      tests.push_back(NodeTest{kNever, 0, cell});
     } else if (!active_left && !inactive_left) {
-      nodes.push_back(CompactNode{0, node.left, cell | kAtLeast});
+      tests.push_back(NodeTest{0, ~0u, cell});
     } else if (!active_left && inactive_left) {
-      nodes.push_back(CompactNode{static_cast<uint32_t>(f), node.left, cell});
+      tests.push_back(NodeTest{static_cast<uint32_t>(f), 0, cell});
     } else {
-      return nullptr;  // 1 <= t < 0: not a float threshold
+      return {};  // 1 <= t < 0: not a float threshold
     }
   }
-  return std::make_unique<CompactTreeKernel<Acc>>(arrays, layout, std::move(nodes));
+  return tests;
+}
+
+template <typename CompactNode, typename Acc>
+std::unique_ptr<CompactEstimator> MakeKernel(const TreeArrays<float, Acc>& arrays,
+                                             const CompactLayout& layout,
+                                             const std::vector<NodeTest>& tests) {
+  std::vector<CompactNode> nodes;
+  nodes.reserve(tests.size());
+  for (size_t i = 0; i < tests.size(); ++i) {
+    nodes.push_back(CompactNode::Make(tests[i], arrays.nodes_[i].left));
+  }
+  return std::make_unique<CompactTreeKernel<Acc, CompactNode>>(arrays, layout, std::move(nodes));
+}
+
+}  // namespace
+
+size_t CompactNodeBytes(size_t num_nodes, int32_t row_cells) {
+  return PackedNode::Fits(num_nodes, row_cells) ? sizeof(PackedNode) : sizeof(WideNode);
+}
+
+template <typename Acc>
+std::unique_ptr<CompactEstimator> CompileCompactTrees(const TreeArrays<float, Acc>& arrays,
+                                                      const CompactLayout& layout) {
+  const int32_t width = std::max(1, layout.num_numeric() + layout.num_groups);
+  if (arrays.has_categorical_ || layout.num_features != arrays.num_features_ ||
+      static_cast<uint32_t>(width) > UINT32_MAX / kCellStride) {
+    return nullptr;
+  }
+  const std::vector<NodeTest> tests = CompileTests(arrays, layout);
+  if (tests.size() != arrays.nodes_.size()) return nullptr;
+  if (CompactNodeBytes(tests.size(), width) == sizeof(PackedNode)) {
+    return MakeKernel<PackedNode>(arrays, layout, tests);
+  }
+  return MakeKernel<WideNode>(arrays, layout, tests);
 }
 
 template std::unique_ptr<CompactEstimator> CompileCompactTrees<float>(

@@ -108,9 +108,10 @@ class TreeKernel final : public CompiledEstimator, public TreeArrays<T, Acc> {
       }
       return;
     }
-    this->WalkRowsInLockstep(n, acc, [&](int32_t i, size_t r) {
+    this->WalkRowsInLockstep(n, acc, [&](int32_t i, size_t r0, size_t g) {
       const Node<T>& node = nodes[i];
-      return node.left + !(rows[r * width + (node.meta & kFeatureMask)] <= node.threshold);
+      const T x = rows[(r0 + g) * width + (node.meta & kFeatureMask)];
+      return node.left + !(x <= node.threshold);
     });
   }
 
