@@ -4,138 +4,34 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "model/loaders/pickle/scalar_bytes.h"
 #include "model/loaders/sklearn/common.h"
 
 namespace ferry::model::sklearn {
 
 namespace {
 
-// Reads one numeric element of type `t` at `p` (any byte order) as double / int64.
-template <typename T>
-T Load(const char* p, int32_t size, bool big_endian) {
-  unsigned char buf[8];
-  std::memcpy(buf, p, size);
-  if (big_endian) {
-    for (int i = 0; i < size / 2; ++i) std::swap(buf[i], buf[size - 1 - i]);
-  }
-  T v;
-  std::memcpy(&v, buf, sizeof(T));
-  return v;
-}
-
-bool IsNumericKind(const pickle::Dtype& t) {
-  if (t.kind == 'f') return t.itemsize == 4 || t.itemsize == 8;
-  if (t.kind == 'i' || t.kind == 'u') {
-    return t.itemsize == 1 || t.itemsize == 2 || t.itemsize == 4 || t.itemsize == 8;
-  }
-  return t.kind == 'b' && t.itemsize == 1;
-}
-
-double ReadDouble(const char* p, const pickle::Dtype& t) {
-  const bool be = t.big_endian;
-  switch (t.kind) {
-    case 'f':
-      return t.itemsize == 4 ? Load<float>(p, 4, be) : Load<double>(p, 8, be);
-    case 'b':
-      return *p != 0 ? 1.0 : 0.0;
-    case 'u':
-      switch (t.itemsize) {
-        case 1:
-          return static_cast<double>(Load<uint8_t>(p, 1, be));
-        case 2:
-          return static_cast<double>(Load<uint16_t>(p, 2, be));
-        case 4:
-          return static_cast<double>(Load<uint32_t>(p, 4, be));
-        default:
-          return static_cast<double>(Load<uint64_t>(p, 8, be));
-      }
-    default:
-      switch (t.itemsize) {
-        case 1:
-          return static_cast<double>(Load<int8_t>(p, 1, be));
-        case 2:
-          return static_cast<double>(Load<int16_t>(p, 2, be));
-        case 4:
-          return static_cast<double>(Load<int32_t>(p, 4, be));
-        default:
-          return static_cast<double>(Load<int64_t>(p, 8, be));
-      }
-  }
-}
-
-int64_t ReadInt(const char* p, const pickle::Dtype& t) {
-  const bool be = t.big_endian;
-  switch (t.kind) {
-    case 'b':
-      return *p != 0 ? 1 : 0;
-    case 'u':
-      switch (t.itemsize) {
-        case 1:
-          return Load<uint8_t>(p, 1, be);
-        case 2:
-          return Load<uint16_t>(p, 2, be);
-        case 4:
-          return Load<uint32_t>(p, 4, be);
-        default:
-          return static_cast<int64_t>(Load<uint64_t>(p, 8, be));
-      }
-    default:
-      switch (t.itemsize) {
-        case 1:
-          return Load<int8_t>(p, 1, be);
-        case 2:
-          return Load<int16_t>(p, 2, be);
-        case 4:
-          return Load<int32_t>(p, 4, be);
-        default:
-          return Load<int64_t>(p, 8, be);
-      }
-  }
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // Element i of a numeric, bool, 'U' or 'S' array as a Value.
 absl::StatusOr<Value> ArrayElement(const NdArray& a, int64_t i, const std::string& what) {
   const pickle::Dtype& t = a.dtype;
   const char* p = a.data.data() + i * t.itemsize;
   if (t.kind == 'U') {
-    std::string s;
-    for (int32_t c = 0; c + 4 <= t.itemsize; c += 4) {
-      uint32_t cp = Load<uint32_t>(p + c, 4, t.big_endian);
-      if (cp == 0) break;
-      AppendUtf8(cp, &s);
-    }
-    return Value::String(std::move(s));
+    auto s = pickle::Ucs4ToUtf8(absl::string_view(p, t.itemsize), t.big_endian);
+    if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat(what, ": ", s.status().message()));
+    return Value::String(std::move(*s));
   }
   if (t.kind == 'S') {
     std::string s(p, t.itemsize);
     s.resize(std::strlen(s.c_str()));
     return Value::String(std::move(s));
   }
-  if (!IsNumericKind(t)) {
+  if (!pickle::IsNumericScalar(t)) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, ": unsupported array dtype ", t.ToString()));
   }
   if (t.kind == 'b') return Value::Bool(*p != 0);
-  if (t.kind == 'f') return Value::Float(ReadDouble(p, t));
-  return Value::Int(ReadInt(p, t));
+  if (t.kind == 'f') return Value::Float(pickle::ScalarAsDouble(p, t));
+  return Value::Int(pickle::ScalarAsInt(p, t));
 }
 
 absl::Status CheckData(const NdArray& a, const std::string& what) {
@@ -228,14 +124,14 @@ absl::StatusOr<std::vector<std::string>> ToStrings(const Object& o, const std::s
 absl::StatusOr<std::vector<double>> Doubles(const Object& o, const std::string& what) {
   if (o.kind == Object::Kind::kArray && o.array && o.array->dtype.kind != 'O') {
     const NdArray& a = *o.array;
-    if (!IsNumericKind(a.dtype)) {
+    if (!pickle::IsNumericScalar(a.dtype)) {
       return absl::InvalidArgumentError(
           absl::StrCat(what, ": expected a numeric array, got dtype ", a.dtype.ToString()));
     }
     if (auto s = CheckData(a, what); !s.ok()) return s;
     std::vector<double> out(a.size());
     for (int64_t i = 0; i < a.size(); ++i) {
-      out[i] = ReadDouble(a.data.data() + i * a.dtype.itemsize, a.dtype);
+      out[i] = pickle::ScalarAsDouble(a.data.data() + i * a.dtype.itemsize, a.dtype);
     }
     return out;
   }
@@ -256,14 +152,14 @@ absl::StatusOr<std::vector<double>> Doubles(const Object& o, const std::string& 
 absl::StatusOr<std::vector<int64_t>> Ints(const Object& o, const std::string& what) {
   if (o.kind == Object::Kind::kArray && o.array && o.array->dtype.kind != 'O') {
     const NdArray& a = *o.array;
-    if (!IsNumericKind(a.dtype) || a.dtype.kind == 'f') {
+    if (!pickle::IsNumericScalar(a.dtype) || a.dtype.kind == 'f') {
       return absl::InvalidArgumentError(
           absl::StrCat(what, ": expected an integer array, got dtype ", a.dtype.ToString()));
     }
     if (auto s = CheckData(a, what); !s.ok()) return s;
     std::vector<int64_t> out(a.size());
     for (int64_t i = 0; i < a.size(); ++i) {
-      out[i] = ReadInt(a.data.data() + i * a.dtype.itemsize, a.dtype);
+      out[i] = pickle::ScalarAsInt(a.data.data() + i * a.dtype.itemsize, a.dtype);
     }
     return out;
   }
@@ -309,7 +205,7 @@ absl::StatusOr<const pickle::Dtype::Field*> FindNumericField(const NdArray& a,
     return absl::InvalidArgumentError(absl::StrCat(
         what, ": record field '", field, "' not found (fields: ", absl::StrJoin(names, ", "), ")"));
   }
-  if (!IsNumericKind(*f->type) || f->offset < 0 ||
+  if (!pickle::IsNumericScalar(*f->type) || f->offset < 0 ||
       f->offset + f->type->itemsize > a.dtype.itemsize) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": record field '", field,
                                                    "' has unsupported type ", f->type->ToString()));
@@ -330,7 +226,8 @@ absl::StatusOr<std::vector<double>> FieldDoubles(const NdArray& a, const std::st
   if (!f.ok()) return f.status();
   std::vector<double> out(a.size());
   for (int64_t r = 0; r < a.size(); ++r) {
-    out[r] = ReadDouble(a.data.data() + r * a.dtype.itemsize + (*f)->offset, *(*f)->type);
+    out[r] =
+        pickle::ScalarAsDouble(a.data.data() + r * a.dtype.itemsize + (*f)->offset, *(*f)->type);
   }
   return out;
 }
@@ -345,7 +242,7 @@ absl::StatusOr<std::vector<int64_t>> FieldInts(const NdArray& a, const std::stri
   }
   std::vector<int64_t> out(a.size());
   for (int64_t r = 0; r < a.size(); ++r) {
-    out[r] = ReadInt(a.data.data() + r * a.dtype.itemsize + (*f)->offset, *(*f)->type);
+    out[r] = pickle::ScalarAsInt(a.data.data() + r * a.dtype.itemsize + (*f)->offset, *(*f)->type);
   }
   return out;
 }
