@@ -5,7 +5,11 @@ each and the ratios, and the memory a loaded model costs in each (RSS with the m
 without it), as a Markdown table for bench/RESULTS.md.
 
 usage: /usr/bin/python3 bench/serve/run_serve_bench.py [--ferry build/ferry] [--seconds 10]
-       [--connections 8]
+       [--connections 8] [--wrk-threads 2] [--ferry-threads 0] [--rounds 1]
+
+On this 2-core machine wrk shares the cores with the server under test: --wrk-threads 1 leaves
+ferry more of them, --ferry-threads sets ferry's event loops (0 = one per core). --rounds N
+alternates the two servers N times and reports each round and the median of each measure.
 """
 import argparse
 import json
@@ -61,10 +65,11 @@ def post(url, body):
         return json.load(response)
 
 
-def start_ferry(ferry, path, port, with_model=True):
+def start_ferry(ferry, path, port, with_model=True, threads=0):
     # The asynchronous API is off: this measures the synchronous /predict path only, and
     # leaves no state directory behind.
-    proc = subprocess.Popen([ferry, "serve", "--port", str(port), "--async-queue", "none", path],
+    proc = subprocess.Popen([ferry, "serve", "--port", str(port), "--threads", str(threads),
+                             "--async-queue", "none", path],
                             stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     # /ping answers 503 until a model is loaded; an empty repository is only ever live.
     wait_ready("http://127.0.0.1:%d/%s" % (port, "ping" if with_model else "v2/health/live"), proc)
@@ -100,9 +105,9 @@ def to_ms(text):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(url, path, seconds, connections):
+def run_wrk(url, path, seconds, connections, threads):
     env = dict(os.environ, BENCH_BODY=json.dumps(RIDE), BENCH_PATH=path)
-    out = subprocess.run(["wrk", "-t2", "-c%d" % connections, "-d%ds" % seconds, "--latency",
+    out = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds, "--latency",
                           "-s", os.path.join(HERE, "post.lua"), url],
                          env=env, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -114,11 +119,20 @@ def run_wrk(url, path, seconds, connections):
             "socket_errors": socket_errors.group(1) if socket_errors else "none"}
 
 
+def median(values):
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if len(ordered) % 2 else \
+        (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--ferry", default=os.path.join(ROOT, "build", "ferry"))
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--ferry-threads", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     subprocess.run([os.path.join(ROOT, "scripts", "make-examples.sh"), "ride_duration"], check=True,
                    stdout=subprocess.DEVNULL)
@@ -127,7 +141,7 @@ def main():
     # Memory: each server with and without the model.
     empty = tempfile.mkdtemp(prefix="ferry-empty-repo-")
     port = free_port()
-    proc = start_ferry(args.ferry, empty, port, with_model=False)
+    proc = start_ferry(args.ferry, empty, port, with_model=False, threads=args.ferry_threads)
     ferry_base = rss_kib(proc.pid)
     stop(proc)
     os.rmdir(empty)
@@ -137,8 +151,9 @@ def main():
     stop(proc)
 
     ferry_port, flask_port = free_port(), free_port()
-    ferry = start_ferry(args.ferry, BUNDLE, ferry_port)
+    ferry = start_ferry(args.ferry, BUNDLE, ferry_port, threads=args.ferry_threads)
     flask = start_flask(flask_port, model)
+    rounds = []
     try:
         ferry_url = "http://127.0.0.1:%d" % ferry_port
         flask_url = "http://127.0.0.1:%d" % flask_port
@@ -146,30 +161,42 @@ def main():
         flask_answer = post(flask_url + "/predict", RIDE)
         same = ferry_answer["duration"] == flask_answer["duration"]
         ferry_loaded, flask_loaded = rss_kib(ferry.pid), rss_kib(flask.pid)
-        results = {
-            "ferry": run_wrk(ferry_url, "/v1/models/ride_duration/predict", args.seconds, args.connections),
-            "flask": run_wrk(flask_url, "/predict", args.seconds, args.connections),
-        }
+        for _ in range(args.rounds):
+            rounds.append({
+                "ferry": run_wrk(ferry_url, "/v1/models/ride_duration/predict", args.seconds,
+                                 args.connections, args.wrk_threads),
+                "flask": run_wrk(flask_url, "/predict", args.seconds, args.connections,
+                                 args.wrk_threads),
+            })
     finally:
         stop(ferry)
         stop(flask)
 
-    f, g = results["ferry"], results["flask"]
     print("## Serving: ride_duration, ferry serve vs Flask + gunicorn (2 workers)\n")
-    print("wrk -t2 -c%d -d%ds, keep-alive, the same POST of one ride; both on this machine "
-          "(2 cores, shared with wrk; load average %.1f at the end of the run). Same answer from "
-          "both: %s (ferry %r, Flask %r).\n"
-          % (args.connections, args.seconds, os.getloadavg()[0], same, ferry_answer["duration"],
+    print("wrk -t%d -c%d -d%ds, keep-alive, the same POST of one ride; ferry --threads %d "
+          "(0 = one event loop per core); both on this machine (2 cores, shared with wrk; load "
+          "average %.1f at the end of the run); %d round(s), the servers alternating. Same answer "
+          "from both: %s (ferry %r, Flask %r).\n"
+          % (args.wrk_threads, args.connections, args.seconds, args.ferry_threads,
+             os.getloadavg()[0], args.rounds, same, ferry_answer["duration"],
              flask_answer["duration"]))
-    print("| server | requests/s | p50 ms | p99 ms | non-2xx | socket errors |")
-    print("|---|---:|---:|---:|---:|---|")
-    for name, r in (("ferry serve", f), ("Flask + gunicorn", g)):
-        print("| %s | %.0f | %.3f | %.3f | %d | %s |" % (name, r["rps"], r["p50"], r["p99"],
-                                                        r["non2xx"], r["socket_errors"]))
-    print("\n| ratio (ferry / Flask) | target | measured |")
-    print("|---|---|---:|")
-    print("| requests/s | >= 200x | %.0fx |" % (f["rps"] / g["rps"]))
-    print("| p99 latency | <= 1/100 | 1/%.0f |" % (g["p99"] / f["p99"]))
+    print("| round | server | requests/s | p50 ms | p99 ms | non-2xx | socket errors |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    for n, r in enumerate(rounds, 1):
+        for name, key in (("ferry serve", "ferry"), ("Flask + gunicorn", "flask")):
+            m = r[key]
+            print("| %d | %s | %.0f | %.3f | %.3f | %d | %s |" % (
+                n, name, m["rps"], m["p50"], m["p99"], m["non2xx"], m["socket_errors"]))
+    f = {k: median([r["ferry"][k] for r in rounds]) for k in ("rps", "p50", "p99")}
+    g = {k: median([r["flask"][k] for r in rounds]) for k in ("rps", "p50", "p99")}
+    rps_ratios = [r["ferry"]["rps"] / r["flask"]["rps"] for r in rounds]
+    p99_ratios = [r["flask"]["p99"] / r["ferry"]["p99"] for r in rounds]
+    print("\n| ratio (ferry / Flask), median of the rounds | target | measured | per round |")
+    print("|---|---|---:|---|")
+    print("| requests/s | >= 200x | %.0fx | %s |" % (
+        f["rps"] / g["rps"], ", ".join("%.0fx" % x for x in rps_ratios)))
+    print("| p99 latency | <= 1/100 | 1/%.0f | %s |" % (
+        g["p99"] / f["p99"], ", ".join("1/%.0f" % x for x in p99_ratios)))
     print("\n| memory (RSS) | without model | with model | the model costs |")
     print("|---|---:|---:|---:|")
     print("| ferry serve (1 process) | %.1f MiB | %.1f MiB | %.1f MiB |"
