@@ -3,10 +3,10 @@ by the field's pandas + scikit-learn script (read, build PU_DO, predict with the
 joblib, add model_version and a uuid per row, write), plus Parquet -> Parquet for ferry (input
 written by DuckDB). Prints rows/s and peak resident memory of each, and the ratios.
 
-ferry reads 256-row chunks by default (--chunk-rows): before the engine's compact one-hot rows,
-the ride_duration model's PU_DO features were expanded densely (thousands of columns), and
-small chunks kept that matrix in cache. --compare OTHER_FERRY also scores the CSV with another
-binary (e.g. an older build) in the same run, so both see the same machine load.
+ferry reads chunks of its default size (input.chunk_rows, 4096) unless --chunk-rows says
+otherwise; earlier runs used 256-row chunks, when the ride_duration model's PU_DO features were
+still expanded densely (thousands of columns) and small chunks kept that matrix in cache.
+--compare OTHER_FERRY also scores the CSV with another binary (e.g. an older build) in the same run, so both see the same machine load.
 
 Usage: /usr/bin/python3 bench/batch/batch_bench.py [FERRY_BINARY] [--rows N] [--chunk-rows N]
        [--compare OTHER_FERRY_BINARY]
@@ -84,11 +84,12 @@ def make_input(tmp, rows):
 
 def job(tmp, name, input_path, fmt, chunk_rows):
     path = os.path.join(tmp, name + ".yaml")
+    chunk = f", chunk_rows: {chunk_rows}" if chunk_rows else ""
     with open(path, "w") as f:
         f.write(f"""
 bundle: {RIDES}/bundle
 period: month
-input: {{paths: "{input_path}", chunk_rows: {chunk_rows}}}
+input: {{paths: "{input_path}"{chunk}}}
 output: {{path: "{tmp}/out_{name}/month={{month}}/", format: {fmt}}}
 columns:
   row_id: ride_id
@@ -101,7 +102,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("ferry", nargs="?", default=os.path.join(ROOT, "build", "ferry"))
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--chunk-rows", type=int, default=256)
+    parser.add_argument("--chunk-rows", type=int, help="input.chunk_rows (default: ferry's)")
     parser.add_argument("--compare", help="another ferry binary to time on the CSV input")
     args = parser.parse_args()
     subprocess.run([os.path.join(ROOT, "scripts", "make-examples.sh"), "ride_duration"],
@@ -128,7 +129,7 @@ def main():
         if written != args.rows:
             raise SystemExit(f"ferry wrote {written} rows, expected {args.rows}")
     base_s, base_mb = results["pandas CSV->CSV"]
-    print(f"rows: {args.rows:,}; chunk rows: {args.chunk_rows}; cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}")
+    print(f"rows: {args.rows:,}; chunk rows: {args.chunk_rows or 'ferry default'}; cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}")
     print(f"{'run':<24} {'seconds':>8} {'rows/s':>12} {'peak RSS MB':>12} {'speed':>8} {'memory':>8}")
     for name, (s, mb) in results.items():
         print(f"{name:<24} {s:8.2f} {args.rows / s:12,.0f} {mb:12.1f} {base_s / s:7.1f}x "

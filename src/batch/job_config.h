@@ -26,7 +26,10 @@ struct InputConfig {
   // query that may use :start and :end (the run interval, "YYYY-MM-DD HH:MM:SS").
   std::string sql_url;
   std::string sql_query;
-  size_t chunk_rows = 1024;
+  // Rows per chunk: the scorers walk the model once per chunk, so larger chunks amortize
+  // bringing its trees into cache (1M rides: 256 rows cost 1.4x the CPU of 4096); memory
+  // grows with chunk_rows x row width x chunks in flight (2 x threads + 2).
+  size_t chunk_rows = 4096;
 };
 
 struct OutputConfig {
