@@ -67,6 +67,22 @@ def metric(port, name):
 MAX_RECORDS = 1000  # ferry's batch.max_records (--max-records)
 LATENCY_MAX_WAIT_MS = 2  # ferry's batch.max_wait_ms in the latency runs (--latency-max-wait-ms)
 LATENCY_FETCH_WAIT_MS = 2  # ferry's fetch.wait.max.ms in the latency runs (--latency-fetch-wait-ms)
+LATENCY_SETTINGS = []  # (path, value) overrides of ferry's config in the latency runs (--latency-set)
+
+
+def set_path(config, path, value):
+    """Sets config[a][b]... for path "a/b/..." (a number indexes a list); values under a
+    librdkafka `properties` map stay strings, others are read as JSON when they parse."""
+    keys = path.split("/")
+    node = config
+    for key in keys[:-1]:
+        node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
+    if "properties" not in keys:
+        try:
+            value = json.loads(value)
+        except ValueError:
+            pass
+    node[keys[-1]] = value
 
 
 def ferry_config(services, topic, group, out, port, fetch_wait_ms=100, linger_ms=5, max_wait_ms=20):
@@ -193,6 +209,21 @@ print(json.dumps({"received": len(latencies), "p50_ms": pct(0.5), "p90_ms": pct(
                   "p99_ms": pct(0.99), "max_ms": latencies[-1] if latencies else float("nan")}))
 """
 
+def cpu_seconds(pid):
+    """User + system CPU seconds a process has used (from /proc), 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def broker_pid(services):
+    with open(os.path.join(services.dir, "kafka.pid")) as f:
+        return int(f.read().strip())
+
+
 KAFKA_09_ARGS = [arg for key, value in h.KAFKA_09.items() for arg in ("-X", f"{key}={value}")]
 
 
@@ -211,6 +242,8 @@ def run_latency(services, workdir, stream_load, rate, seconds, suffix="", python
                           max_wait_ms=LATENCY_MAX_WAIT_MS)
     config["metrics"]["log_batches"] = True
     config["events"]["timestamp_field"] = "sent_ms"  # ferry's own send-to-commit histogram
+    for path, value in LATENCY_SETTINGS:
+        set_path(config, path, value)
     worker = h.Worker(config, workdir, "ferry-latency" + suffix)
     warmup = 8  # the consumer groups join
     count = int(rate * seconds)
@@ -224,6 +257,9 @@ def run_latency(services, workdir, stream_load, rate, seconds, suffix="", python
                                       str(warmup + seconds + 4), topic_out],
                                      stdout=subprocess.PIPE, text=True)
     time.sleep(warmup)
+    broker = broker_pid(services)
+    cpu_before = (cpu_seconds(broker), cpu_seconds(worker.process.pid))
+    t_start = time.time()
     produced = subprocess.run([stream_load, "produce", "--brokers", services.brokers, "--topic",
                                topic_in, "--rate", str(rate), "--count", str(count),
                                *KAFKA_09_ARGS], capture_output=True, text=True,
@@ -232,12 +268,18 @@ def run_latency(services, workdir, stream_load, rate, seconds, suffix="", python
         raise RuntimeError(f"stream_load produce failed: {produced.stderr}")
     sent = json.loads(produced.stdout)
     read = json.loads(reader.communicate(timeout=seconds + 120)[0])
+    wall = time.time() - t_start
+    cpu = (cpu_seconds(broker) - cpu_before[0], cpu_seconds(worker.process.pid) - cpu_before[1])
     results = [sent, read]
     if py_reader:
         results.append(json.loads(py_reader.communicate(timeout=seconds + 120)[0]))
     print(f"  load generator: {sent['sent']:,} events at {sent['rate']:,.0f} events/s "
           f"(asked {rate:,.0f}; at most {sent['max_backlog_ms']:.1f} ms behind schedule)",
           flush=True)
+    print(f"  CPU seconds over the {wall:.1f} s of sending and reading (2 cores: {2 * wall:.1f} "
+          f"available): broker {cpu[0]:.1f}, ferry {cpu[1]:.1f}, load generator "
+          f"{sent['cpu_s']:.1f}, reader {read['cpu_s']:.1f}; load average "
+          f"{os.getloadavg()[0]:.2f}", flush=True)
     print("  ferry's own view, event sent (ms clock) to its batch committed: "
           + histogram_summary(port, "ferry_stream_end_to_end_seconds"), flush=True)
     worker.stop()
@@ -253,7 +295,8 @@ def run_latency(services, workdir, stream_load, rate, seconds, suffix="", python
 def latency_line(results):
     sent, read = results[0], results[1]
     line = (f"latency at {sent['rate']:,.0f} events/s (batch.max_wait_ms {LATENCY_MAX_WAIT_MS}, "
-            f"fetch.wait.max.ms {LATENCY_FETCH_WAIT_MS}): p50 {read['p50_ms']:.2f} ms, "
+            f"fetch.wait.max.ms {LATENCY_FETCH_WAIT_MS}"
+            + "".join(f", {p} {v}" for p, v in LATENCY_SETTINGS) + f"): p50 {read['p50_ms']:.2f} ms, "
             f"p90 {read['p90_ms']:.2f} ms, p99 {read['p99_ms']:.2f} ms, max {read['max_ms']:.2f} ms "
             f"({read['received']:,}/{sent['sent']:,} received)")
     if len(results) > 2:
@@ -281,6 +324,9 @@ def main():
                         help="ferry's batch.max_wait_ms in the latency runs")
     parser.add_argument("--latency-fetch-wait-ms", type=int, default=LATENCY_FETCH_WAIT_MS,
                         help="ferry's source fetch.wait.max.ms in the latency runs")
+    parser.add_argument("--latency-set", action="append", default=[], metavar="PATH=VALUE",
+                        help="override ferry's config in the latency runs, e.g. "
+                             "batch/score_threads=1 or sinks/0/kafka/properties/linger.ms=1")
     parser.add_argument("--latency-only", action="store_true",
                         help="only the --latency-rates runs (no throughput, no table)")
     parser.add_argument("--ferry-only", action="store_true",
@@ -291,6 +337,7 @@ def main():
     MAX_RECORDS = args.max_records
     LATENCY_MAX_WAIT_MS = args.latency_max_wait_ms
     LATENCY_FETCH_WAIT_MS = args.latency_fetch_wait_ms
+    LATENCY_SETTINGS.extend(tuple(s.split("=", 1)) for s in args.latency_set)
     os.environ["FERRY_BINARY"] = os.path.abspath(args.ferry)
     stream_load = os.path.abspath(args.stream_load or os.path.join(
         os.path.dirname(os.path.abspath(args.ferry)), "bench", "stream", "stream_load"))
@@ -302,6 +349,11 @@ def main():
     services.start("kafka")
     with tempfile.TemporaryDirectory(prefix="ferry-stream-bench-") as workdir:
         if args.latency_only:
+            # The broker's JIT is cold right after its start: the first run's tail was 3-10x
+            # the next one's. One unreported run at the first rate warms it up (in the full
+            # benchmark, the throughput runs do).
+            print("warming the broker up (not reported)", flush=True)
+            run_latency(services, workdir, stream_load, rates[0], 10, "warmup")
             for n, rate in enumerate(rates):
                 print(latency_line(run_latency(services, workdir, stream_load, rate,
                                                args.latency_seconds, str(n), args.python_reader)),

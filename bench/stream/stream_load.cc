@@ -5,15 +5,16 @@
 //     Sends N ride events (ride_events.h) at R events/s, paced in bursts on a monotonic clock
 //     (every --burst-us, all events due by then), each stamped with its send time (wall clock,
 //     us). Prints one JSON line: events sent, delivered, failed, the rate actually achieved
-//     and the largest backlog behind the schedule.
+//     and the largest backlog behind the schedule, and its own CPU seconds.
 //   stream_load read --brokers B --topic T --count N [--idle-timeout-s S] [-X key=value]...
 //     Consumes T from its end (a fresh group), takes arrival minus the send time carried in
 //     each message key "<i>:<sent_us>", and stops after N messages, or S seconds without one
 //     once the first arrived, or --first-timeout-s without any. Prints one JSON line: count,
-//     p50, p90, p99, max and mean latency in ms, exact over all samples.
+//     p50, p90, p99, max and mean latency in ms, exact over all samples, and its CPU seconds.
 // -X sets any librdkafka property (e.g. api.version.request=false for Kafka 0.9). Exit status
 // 0 on success, 1 on a Kafka error, 2 on bad arguments.
 #include <librdkafka/rdkafkacpp.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -38,6 +39,14 @@ int64_t WallMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// CPU seconds (user + system) this process used so far.
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 double SecondsSince(Clock::time_point start) {
@@ -139,12 +148,13 @@ int Produce(const ProduceOptions& o) {
   const bool flushed = producer->flush(60000) == RdKafka::ERR_NO_ERROR;
   std::printf(
       "{\"sent\": %lld, \"delivered\": %lld, \"failed\": %lld, \"seconds\": %.3f, "
-      "\"rate\": %.1f, \"target_rate\": %.1f, \"max_backlog_ms\": %.3f, \"flush_ms\": %.3f}\n",
+      "\"rate\": %.1f, \"target_rate\": %.1f, \"max_backlog_ms\": %.3f, \"flush_ms\": %.3f, "
+      "\"cpu_s\": %.3f}\n",
       static_cast<long long>(sent), static_cast<long long>(deliveries.delivered),
       static_cast<long long>(deliveries.failed), seconds,
       seconds > 0 ? static_cast<double>(sent) / seconds : 0.0, o.rate,
       o.rate > 0 ? 1000.0 * static_cast<double>(max_backlog) / o.rate : 0.0,
-      1000 * SecondsSince(flush_start));
+      1000 * SecondsSince(flush_start), CpuSeconds());
   std::fflush(stdout);
   if (!flushed || deliveries.failed > 0) {
     std::fprintf(stderr, "stream_load produce: %lld events not delivered (%s)\n",
@@ -238,8 +248,8 @@ int Read(const ReadOptions& o) {
   ferry::bench::LatencySummary summary = ferry::bench::SummarizeLatencies(latencies_ms);
   std::string line = ferry::bench::LatencySummaryJson(summary);
   line.pop_back();  // the closing brace: two more fields follow
-  std::printf("%s, \"malformed_keys\": %lld, \"stopped_by\": \"%s\"}\n", line.c_str(),
-              static_cast<long long>(malformed), stop);
+  std::printf("%s, \"malformed_keys\": %lld, \"stopped_by\": \"%s\", \"cpu_s\": %.3f}\n",
+              line.c_str(), static_cast<long long>(malformed), stop, CpuSeconds());
   std::fflush(stdout);
   return 0;
 }
