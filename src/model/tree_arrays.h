@@ -1,5 +1,6 @@
-// The compiled arrays of a tree ensemble (internal to src/model): breadth-first nodes whose two
-// children are adjacent (right = left + 1), leaves that loop onto themselves, and leaf values.
+// The compiled arrays of a tree ensemble (internal to src/model): nodes whose two children are
+// adjacent (right = left + 1), pairs placed depth-first, leaves that loop onto themselves, and
+// leaf values.
 // Built once by CompileTreeEnsemble (tree_kernel.cc), then read-only; the dense kernel
 // (tree_kernel.cc) and the compact one-hot kernel (tree_compact.cc) both walk them.
 #ifndef FERRY_MODEL_TREE_ARRAYS_H_
