@@ -147,7 +147,8 @@ TEST(CompactTest, SklearnForestsEqualDenseOnRandomRecords) {
                                                 /*leaf_width=*/outputs, 40)));
     ASSERT_TRUE(m.ok()) << m.status();
     EXPECT_TRUE((*m)->has_compact_path());
-    for (size_t n : {1, 5, 16, 17, 300, 5000}) {
+    // One row; a 16-row group and singles; 32-row groups, a 16-row group and singles; blocks.
+    for (size_t n : {1, 5, 16, 17, 55, 300, 5000}) {
       EXPECT_TRUE(ExpectCompactEqualsDense(**m, RandomRecords(rng, n))) << n << " rows";
     }
   }
@@ -243,7 +244,7 @@ TEST(CompactTest, RowsTooWideForPackedNodesEqualDense) {
   auto m = Model::Compile(DictIR(std::move(forest), features));
   ASSERT_TRUE(m.ok()) << m.status();
   ASSERT_TRUE((*m)->has_compact_path());
-  for (size_t n : {1, 15, 16, 33, 4500}) {
+  for (size_t n : {1, 15, 16, 33, 50, 4500}) {
     RecordBatch b(n);
     std::vector<Value> key;
     for (size_t r = 0; r < n; ++r) {
@@ -264,8 +265,8 @@ TEST(CompactTest, RowsTooWideForPackedNodesEqualDense) {
 
 TEST(CompactTest, PackedNodeLimits) {
   EXPECT_EQ(CompactNodeBytes(1, 1), 12u);
-  EXPECT_EQ(CompactNodeBytes((size_t{1} << 23) - 1, 8), 12u);
-  EXPECT_EQ(CompactNodeBytes(size_t{1} << 23, 8), 16u);
+  EXPECT_EQ(CompactNodeBytes((size_t{1} << 22) - 1, 8), 12u);
+  EXPECT_EQ(CompactNodeBytes(size_t{1} << 22, 8), 16u);
   EXPECT_EQ(CompactNodeBytes(100, 9), 16u);
 }
 

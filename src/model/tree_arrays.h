@@ -64,35 +64,40 @@ struct TreeArrays {
     }
   }
 
-  // Walks rows 0..n-1 through every tree, kLockstep rows at a time for the tree's depth:
-  // leaves loop onto themselves, so every row ends on its leaf and the kLockstep independent
-  // load chains overlap in the memory system. next(node, r0, g) is the child row r0 + g goes
-  // to, where r0 is a multiple of kLockstep and g < kLockstep (a lane of r0's group).
-  template <typename Next>
+  // Walks rows 0..n-1 through every tree, kLanes rows at a time for the tree's depth (then
+  // kLockstep at a time, then one by one): leaves loop onto themselves, so every row ends on
+  // its leaf and the independent load chains overlap in the memory system. next(node, r0, g)
+  // is the child row r0 + g goes to; r0 % kLanes + g < kLanes (g a constant in the unrolled
+  // loops).
+  template <size_t kLanes = kLockstep, typename Next>
   void WalkRowsInLockstep(size_t n, Acc* acc, Next next) const {
+    static_assert(kLanes % kLockstep == 0 && kLanes <= 32);
     for (size_t t = 0; t < roots_.size(); ++t) {
-      const int32_t root = roots_[t];
-      const int32_t depth = depths_[t];
-      const int32_t out = outputs_[t];
       size_t r = 0;
-      for (; r + kLockstep <= n; r += kLockstep) {
-        int32_t idx[kLockstep];
-        for (size_t g = 0; g < kLockstep; ++g) idx[g] = root;
-        for (int32_t d = 0; d < depth; ++d) {
-          // Unrolled, so the kLockstep chains stay in registers and overlap.
-#pragma GCC unroll 16
-          for (size_t g = 0; g < kLockstep; ++g) idx[g] = next(idx[g], r, g);
-        }
-        for (size_t g = 0; g < kLockstep; ++g) {
-          AddLeaf(leaf_slot_[idx[g]], out, acc + (r + g) * num_outputs_);
-        }
+      for (; r + kLanes <= n; r += kLanes) WalkLanes<kLanes>(t, r, acc, next);
+      if constexpr (kLanes > kLockstep) {
+        for (; r + kLockstep <= n; r += kLockstep) WalkLanes<kLockstep>(t, r, acc, next);
       }
       for (; r < n; ++r) {
-        int32_t i = root;
-        const size_t lane = r % kLockstep;
-        for (int32_t d = 0; d < depth; ++d) i = next(i, r - lane, lane);
-        AddLeaf(leaf_slot_[i], out, acc + r * num_outputs_);
+        int32_t i = roots_[t];
+        for (int32_t d = 0; d < depths_[t]; ++d) i = next(i, r, 0);
+        AddLeaf(leaf_slot_[i], outputs_[t], acc + r * num_outputs_);
       }
+    }
+  }
+
+  // Rows r0..r0 + kLanes - 1 through tree t, in lockstep.
+  template <size_t kLanes, typename Next>
+  void WalkLanes(size_t t, size_t r0, Acc* acc, Next& next) const {
+    int32_t idx[kLanes];
+    for (size_t g = 0; g < kLanes; ++g) idx[g] = roots_[t];
+    for (int32_t d = 0; d < depths_[t]; ++d) {
+      // Unrolled, so the chains stay in registers and overlap.
+#pragma GCC unroll 32
+      for (size_t g = 0; g < kLanes; ++g) idx[g] = next(idx[g], r0, g);
+    }
+    for (size_t g = 0; g < kLanes; ++g) {
+      AddLeaf(leaf_slot_[idx[g]], outputs_[t], acc + (r0 + g) * num_outputs_);
     }
   }
 
