@@ -65,68 +65,67 @@ struct TreeArrays {
   }
 
   // Walks rows 0..n-1 through every tree, kLanes rows at a time for the tree's depth (then
-  // kLockstep at a time, then one by one): leaves loop onto themselves, so every row ends on
-  // its leaf and the independent load chains overlap in the memory system. next(node, r0, g)
-  // is the child row r0 + g goes to; r0 % kLanes + g < kLanes (g a constant in the unrolled
-  // loops).
+  // 16, 8, 4, 2 and 1 at a time): leaves loop onto themselves, so every row ends on its leaf
+  // and the independent load chains overlap in the memory system. next(node, r0, g) is the
+  // child row r0 + g goes to; r0 % kLanes + g < kLanes (g a constant in the unrolled loops).
   template <size_t kLanes = kLockstep, typename Next>
   void WalkRowsInLockstep(size_t n, Acc* acc, Next next) const {
     static_assert(kLanes % kLockstep == 0 && kLanes <= 32);
     for (size_t t = 0; t < roots_.size(); ++t) {
       size_t r = 0;
-      for (; r + kLanes <= n; r += kLanes) WalkLanes<kLanes>(t, r, acc, next);
+      for (; r + kLanes <= n; r += kLanes) WalkRows<kLanes>(t, r, acc, next);
       if constexpr (kLanes > kLockstep) {
-        for (; r + kLockstep <= n; r += kLockstep) WalkLanes<kLockstep>(t, r, acc, next);
+        if (r + kLockstep <= n) WalkRows<kLockstep>(t, r, acc, next), r += kLockstep;
       }
-      for (; r < n; ++r) {
-        int32_t i = roots_[t];
-        for (int32_t d = 0; d < depths_[t]; ++d) i = next(i, r, 0);
-        AddLeaf(leaf_slot_[i], outputs_[t], acc + r * num_outputs_);
-      }
+      if (r + 8 <= n) WalkRows<8>(t, r, acc, next), r += 8;
+      if (r + 4 <= n) WalkRows<4>(t, r, acc, next), r += 4;
+      if (r + 2 <= n) WalkRows<2>(t, r, acc, next), r += 2;
+      if (r < n) WalkRows<1>(t, r, acc, next);
     }
   }
 
-  // Rows r0..r0 + kLanes - 1 through tree t, in lockstep.
-  template <size_t kLanes, typename Next>
-  void WalkLanes(size_t t, size_t r0, Acc* acc, Next& next) const {
-    int32_t idx[kLanes];
-    for (size_t g = 0; g < kLanes; ++g) idx[g] = roots_[t];
-    for (int32_t d = 0; d < depths_[t]; ++d) {
-      // Unrolled, so the chains stay in registers and overlap.
-#pragma GCC unroll 32
-      for (size_t g = 0; g < kLanes; ++g) idx[g] = next(idx[g], r0, g);
-    }
-    for (size_t g = 0; g < kLanes; ++g) {
-      AddLeaf(leaf_slot_[idx[g]], outputs_[t], acc + (r0 + g) * num_outputs_);
-    }
-  }
-
-  // One row through every tree, kLockstep trees at a time, leaves added in tree order (for
-  // batches of a few rows). next(node) is the child the row goes to.
+  // One row through every tree, kLockstep trees at a time (then 8, 4, 2 and 1), leaves added
+  // in tree order (for batches of a few rows). next(node) is the child the row goes to.
   template <typename Next>
   void WalkTreesInLockstep(Acc* row_acc, Next next) const {
     const size_t num_trees = roots_.size();
     size_t t = 0;
-    for (; t + kLockstep <= num_trees; t += kLockstep) {
-      int32_t idx[kLockstep];
-      int32_t depth = 0;
-      for (size_t g = 0; g < kLockstep; ++g) {
-        idx[g] = roots_[t + g];
-        depth = std::max(depth, depths_[t + g]);
-      }
-      for (int32_t d = 0; d < depth; ++d) {
+    for (; t + kLockstep <= num_trees; t += kLockstep) WalkTrees<kLockstep>(t, row_acc, next);
+    if (t + 8 <= num_trees) WalkTrees<8>(t, row_acc, next), t += 8;
+    if (t + 4 <= num_trees) WalkTrees<4>(t, row_acc, next), t += 4;
+    if (t + 2 <= num_trees) WalkTrees<2>(t, row_acc, next), t += 2;
+    if (t < num_trees) WalkTrees<1>(t, row_acc, next);
+  }
+
+  // Rows r0..r0 + kN - 1 through tree t, in lockstep.
+  template <size_t kN, typename Next>
+  void WalkRows(size_t t, size_t r0, Acc* acc, Next& next) const {
+    int32_t idx[kN];
+    for (size_t g = 0; g < kN; ++g) idx[g] = roots_[t];
+    for (int32_t d = 0; d < depths_[t]; ++d) {
+      // Unrolled, so the chains stay in registers and overlap.
+#pragma GCC unroll 32
+      for (size_t g = 0; g < kN; ++g) idx[g] = next(idx[g], r0, g);
+    }
+    for (size_t g = 0; g < kN; ++g) {
+      AddLeaf(leaf_slot_[idx[g]], outputs_[t], acc + (r0 + g) * num_outputs_);
+    }
+  }
+
+  // One row through trees t..t + kN - 1, in lockstep for the deepest one's depth.
+  template <size_t kN, typename Next>
+  void WalkTrees(size_t t, Acc* row_acc, Next& next) const {
+    int32_t idx[kN];
+    int32_t depth = 0;
+    for (size_t g = 0; g < kN; ++g) {
+      idx[g] = roots_[t + g];
+      depth = std::max(depth, depths_[t + g]);
+    }
+    for (int32_t d = 0; d < depth; ++d) {
 #pragma GCC unroll 16
-        for (size_t g = 0; g < kLockstep; ++g) idx[g] = next(idx[g]);
-      }
-      for (size_t g = 0; g < kLockstep; ++g) {
-        AddLeaf(leaf_slot_[idx[g]], outputs_[t + g], row_acc);
-      }
+      for (size_t g = 0; g < kN; ++g) idx[g] = next(idx[g]);
     }
-    for (; t < num_trees; ++t) {
-      int32_t i = roots_[t];
-      for (int32_t d = 0; d < depths_[t]; ++d) i = next(i);
-      AddLeaf(leaf_slot_[i], outputs_[t], row_acc);
-    }
+    for (size_t g = 0; g < kN; ++g) AddLeaf(leaf_slot_[idx[g]], outputs_[t + g], row_acc);
   }
 
   // raw[0..n * num_outputs) from the accumulated leaves (the mean of a forest, the sum else).
