@@ -21,7 +21,8 @@ inline constexpr uint32_t kFeatureMask = (1u << 28) - 1;
 inline constexpr uint32_t kCategorical = 1u << 29;
 inline constexpr uint32_t kMissingLeft = 1u << 30;
 inline constexpr uint32_t kLeaf = 1u << 31;
-inline constexpr size_t kLockstep = 16;  // rows (or trees) walked together
+inline constexpr size_t kLockstep = 16;   // rows walked together (by default)
+inline constexpr size_t kTreeLanes = 32;  // trees one row walks together
 
 template <typename T>
 struct Node {
@@ -84,13 +85,14 @@ struct TreeArrays {
     }
   }
 
-  // One row through every tree, kLockstep trees at a time (then 8, 4, 2 and 1), leaves added
-  // in tree order (for batches of a few rows). next(node) is the child the row goes to.
+  // One row through every tree, kTreeLanes trees at a time (then 16, 8, 4, 2 and 1), leaves
+  // added in tree order (for batches of a few rows). next(node) is the child the row goes to.
   template <typename Next>
   void WalkTreesInLockstep(Acc* row_acc, Next next) const {
     const size_t num_trees = roots_.size();
     size_t t = 0;
-    for (; t + kLockstep <= num_trees; t += kLockstep) WalkTrees<kLockstep>(t, row_acc, next);
+    for (; t + kTreeLanes <= num_trees; t += kTreeLanes) WalkTrees<kTreeLanes>(t, row_acc, next);
+    if (t + 16 <= num_trees) WalkTrees<16>(t, row_acc, next), t += 16;
     if (t + 8 <= num_trees) WalkTrees<8>(t, row_acc, next), t += 8;
     if (t + 4 <= num_trees) WalkTrees<4>(t, row_acc, next), t += 4;
     if (t + 2 <= num_trees) WalkTrees<2>(t, row_acc, next), t += 2;
@@ -122,7 +124,7 @@ struct TreeArrays {
       depth = std::max(depth, depths_[t + g]);
     }
     for (int32_t d = 0; d < depth; ++d) {
-#pragma GCC unroll 16
+#pragma GCC unroll 32
       for (size_t g = 0; g < kN; ++g) idx[g] = next(idx[g]);
     }
     for (size_t g = 0; g < kN; ++g) AddLeaf(leaf_slot_[idx[g]], outputs_[t + g], row_acc);

@@ -100,7 +100,7 @@ class TreeKernel final : public CompiledEstimator, public TreeArrays<T, Acc> {
     const Node<T>* nodes = nodes_.data();
     const size_t width = static_cast<size_t>(num_features_);
     if (n < kLockstep) {
-      // Few rows (online requests): kLockstep trees at a time for each row.
+      // Few rows (online requests): kTreeLanes trees at a time for each row.
       for (size_t r = 0; r < n; ++r) {
         const T* row = rows + r * width;
         this->WalkTreesInLockstep(acc + r * num_outputs_, [&](int32_t i) {
