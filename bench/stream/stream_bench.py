@@ -15,6 +15,7 @@ Usage: /usr/bin/python3 bench/stream/stream_bench.py [--events 1000000] [--ferry
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -181,8 +182,8 @@ def run_python(services, n, batch):
 
 
 PY_LATENCY_READER = r"""
-import json, sys, time, confluent_kafka
-brokers, seconds, topic = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+import json, resource, sys, time, confluent_kafka
+brokers, seconds, topic, count = sys.argv[1], float(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 k09 = {"api.version.request": "false", "broker.version.fallback": "0.9.0.1"}
 consumer = confluent_kafka.Consumer({"bootstrap.servers": brokers, **k09, "group.id": "bench-lat-reader-" + topic,
     "auto.offset.reset": "latest", "fetch.wait.max.ms": 2, "enable.auto.commit": False,
@@ -192,7 +193,7 @@ latencies, end = [], time.time() + seconds
 # poll() returns as soon as one message is there; consume(timeout=0) then drains what is queued
 # without waiting (consume with a timeout waits for num_messages or the whole timeout). The
 # output key is the event id, "<i>:<send time in us>".
-while time.time() < end:
+while time.time() < end and len(latencies) < count:
     first = consumer.poll(0.05)
     if first is None:
         continue
@@ -205,8 +206,10 @@ while time.time() < end:
 consumer.close()
 latencies.sort()
 pct = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"received": len(latencies), "p50_ms": pct(0.5), "p90_ms": pct(0.9),
-                  "p99_ms": pct(0.99), "max_ms": latencies[-1] if latencies else float("nan")}))
+                  "p99_ms": pct(0.99), "max_ms": latencies[-1] if latencies else float("nan"),
+                  "cpu_s": usage.ru_utime + usage.ru_stime}))
 """
 
 def cpu_seconds(pid):
@@ -227,12 +230,55 @@ def broker_pid(services):
 KAFKA_09_ARGS = [arg for key, value in h.KAFKA_09.items() for arg in ("-X", f"{key}={value}")]
 
 
-def run_latency(services, workdir, stream_load, rate, seconds, suffix="", python_reader=False):
+def start_reader(harness, services, topic, count, seconds, warmup):
+    """The latency reader process: stream_load read, or the old Python reader."""
+    if harness == "python":
+        return subprocess.Popen([sys.executable, "-c", PY_LATENCY_READER, services.brokers,
+                                 str(warmup + seconds + 4), topic, str(count)],
+                                stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen([harness, "read", "--brokers", services.brokers, "--topic", topic,
+                             "--count", str(count), "--idle-timeout-s", "5", "--first-timeout-s",
+                             str(warmup + 60), *KAFKA_09_ARGS],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+
+def produce_paced(harness, services, topic, rate, count):
+    """Sends `count` events at `rate`: stream_load produce, or the old Python loop (1 ms ticks,
+    in this process). Returns stream_load's report (sent, rate, max_backlog_ms, cpu_s)."""
+    if harness != "python":
+        done = subprocess.run([harness, "produce", "--brokers", services.brokers, "--topic",
+                               topic, "--rate", str(rate), "--count", str(count), *KAFKA_09_ARGS],
+                              capture_output=True, text=True, timeout=count / rate * 3 + 120)
+        if done.returncode != 0:
+            raise RuntimeError(f"stream_load produce failed: {done.stderr}")
+        return json.loads(done.stdout)
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    producer = confluent_kafka.Producer({"bootstrap.servers": services.brokers, **h.KAFKA_09,
+                                         "linger.ms": 0, "queue.buffering.max.messages": 500000,
+                                         "socket.nagle.disable": True})
+    start, i, backlog = time.time(), 0, 0
+    while i < count:
+        due = min(count, int((time.time() - start) * rate))
+        backlog = max(backlog, due - i)
+        now_us = int(time.time() * 1e6)
+        while i < due:
+            producer.produce(topic, ride(i, now_us))
+            i += 1
+        producer.poll(0)
+        time.sleep(0.001)
+    seconds = time.time() - start
+    producer.flush(30)
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return {"sent": i, "rate": i / seconds, "max_backlog_ms": 1000 * backlog / rate,
+            "cpu_s": used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime}
+
+
+def run_latency(services, workdir, harness, rate, seconds, suffix="", python_reader=False):
     """Events carry their send time in the id; a separate reader process measures output
     arrival minus send time: consume + score + produce + commit + the reader's own fetch.
-    Load generator and reader are bench/stream/stream_load (C++): the Python ones took a core
-    of their own at 60,000 events/s. With python_reader, the old Python reader also reads the
-    same output topic, for comparison. Returns (producer report, reader report[, Python's])."""
+    `harness` is the stream_load binary (C++ load generator and reader) or "python" (the old
+    Python ones, for comparison). With python_reader, the old Python reader also reads the
+    same output topic. Returns (producer report, reader report[, Python reader's])."""
     topic_in, topic_out = "rides_lat" + suffix, "preds_lat" + suffix
     services.topic(topic_in, PARTITIONS)
     services.topic(topic_out, PARTITIONS)
@@ -247,26 +293,15 @@ def run_latency(services, workdir, stream_load, rate, seconds, suffix="", python
     worker = h.Worker(config, workdir, "ferry-latency" + suffix)
     warmup = 8  # the consumer groups join
     count = int(rate * seconds)
-    reader = subprocess.Popen([stream_load, "read", "--brokers", services.brokers, "--topic",
-                               topic_out, "--count", str(count), "--idle-timeout-s", "5",
-                               "--first-timeout-s", str(warmup + 60), *KAFKA_09_ARGS],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    reader = start_reader(harness, services, topic_out, count, seconds, warmup)
     py_reader = None
-    if python_reader:
-        py_reader = subprocess.Popen([sys.executable, "-c", PY_LATENCY_READER, services.brokers,
-                                      str(warmup + seconds + 4), topic_out],
-                                     stdout=subprocess.PIPE, text=True)
+    if python_reader and harness != "python":
+        py_reader = start_reader("python", services, topic_out, count, seconds, warmup)
     time.sleep(warmup)
     broker = broker_pid(services)
     cpu_before = (cpu_seconds(broker), cpu_seconds(worker.process.pid))
     t_start = time.time()
-    produced = subprocess.run([stream_load, "produce", "--brokers", services.brokers, "--topic",
-                               topic_in, "--rate", str(rate), "--count", str(count),
-                               *KAFKA_09_ARGS], capture_output=True, text=True,
-                              timeout=seconds * 3 + 120)
-    if produced.returncode != 0:
-        raise RuntimeError(f"stream_load produce failed: {produced.stderr}")
-    sent = json.loads(produced.stdout)
+    sent = produce_paced(harness, services, topic_in, rate, count)
     read = json.loads(reader.communicate(timeout=seconds + 120)[0])
     wall = time.time() - t_start
     cpu = (cpu_seconds(broker) - cpu_before[0], cpu_seconds(worker.process.pid) - cpu_before[1])
@@ -331,6 +366,9 @@ def main():
                         help="only the --latency-rates runs (no throughput, no table)")
     parser.add_argument("--ferry-only", action="store_true",
                         help="only ferry's throughput (quick experiments; no table)")
+    parser.add_argument("--python-harness", action="store_true",
+                        help="latency runs with the old Python load generator and reader "
+                             "instead of stream_load (for comparison)")
     parser.add_argument("--python-reader", action="store_true",
                         help="also run the old Python latency reader on the --latency-rates runs")
     args = parser.parse_args()
@@ -345,15 +383,17 @@ def main():
         sys.exit(f"stream_load not found at {stream_load}: build the stream_load target in the "
                  "build directory of --ferry, or pass --stream-load")
     rates = [float(r) for r in args.latency_rates.split(",") if r]
+    if args.python_harness:
+        stream_load = "python"
     services = h.Services()
     services.start("kafka")
     with tempfile.TemporaryDirectory(prefix="ferry-stream-bench-") as workdir:
         if args.latency_only:
-            # The broker's JIT is cold right after its start: the first run's tail was 3-10x
-            # the next one's. One unreported run at the first rate warms it up (in the full
-            # benchmark, the throughput runs do).
+            # The broker's JIT is cold right after its start: at 60,000 events/s the p99 of
+            # three runs in a row fell as 474, 112, 47 ms. One unreported 30 s run at the first
+            # rate warms it up (in the full benchmark, the throughput runs do).
             print("warming the broker up (not reported)", flush=True)
-            run_latency(services, workdir, stream_load, rates[0], 10, "warmup")
+            run_latency(services, workdir, stream_load, rates[0], 30, "warmup")
             for n, rate in enumerate(rates):
                 print(latency_line(run_latency(services, workdir, stream_load, rate,
                                                args.latency_seconds, str(n), args.python_reader)),
