@@ -6,8 +6,10 @@
 //   one-hot feature f: x is exactly 1.0 when its group's cell holds f, else 0.0, so both
 //     outcomes of the dense test are known at compile time: right when the cell is f
 //     (0 <= t < 1), always right (t < 0) or always left (t >= 1, and leaves).
-// Rows are a handful of bytes, so the 16-row lockstep walk reads them from L1 whatever the
-// one-hot width. Ensembles with categorical splits are not compiled here.
+// A node stores lo, range, its right child and its cell's byte offset; the next node is
+// right - (range < cell - lo), a borrow. Rows are a handful of bytes, so the lockstep walks
+// (tree_arrays.h) read them from L1 whatever the one-hot width. Ensembles with categorical
+// splits are not compiled here.
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -46,7 +48,7 @@ constexpr size_t kLanes = 32;
 
 // Cells sit in groups of kLanes rows, cell by cell: cell c of a group's lane g is at
 // group + c * kLanes + g, so a node holds its cell's offset from the lane, in bytes, and
-// the 16 rows of a lockstep walk share one base address.
+// the rows of a lockstep walk share one base address.
 constexpr uint32_t kCellStride = kLanes * sizeof(uint32_t);
 
 // The cell at `offset` bytes from lane g of `group` (g a constant of the unrolled walks, so
