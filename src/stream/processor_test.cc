@@ -5,8 +5,11 @@
 // finishes and commits every batch already polled.
 #include "stream/processor.h"
 
+#include <unistd.h>
+
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -102,6 +105,7 @@ class RecordingSink : public Sink {
   const std::string& name() const override { return name_; }
   absl::Status Write(const SinkBatch& batch) override {
     if (batch.size() == 0) return absl::OkStatus();
+    log_->Add(absl::StrCat("thread of write ", gettid()));
     const int k = std::stoi(batch.ids.front().substr(1, batch.ids.front().find('-') - 1));
     if (k + 1 < batches_ && !log_->WaitFor(absl::StrCat("poll ", k + 1))) {
       log_->Add(absl::StrCat("no overlap ", k));
@@ -170,6 +174,11 @@ TEST_F(ProcessorTest, NextBatchIsPolledWhileOneIsWrittenAndCommitsStayInOrder) {
     }
   }
   EXPECT_EQ(all.back(), "close");
+  // One long-lived writer thread wrote every batch, and it is not the loop's thread.
+  std::vector<std::string> writers = log_.Matching("thread of write ");
+  EXPECT_EQ(writers.size(), 5u);
+  EXPECT_EQ(std::set<std::string>(writers.begin(), writers.end()).size(), 1u);
+  EXPECT_NE(writers.front(), absl::StrCat("thread of write ", gettid()));
   EXPECT_EQ(metrics_.Get("ferry_stream_events_in_total", "source=\"scripted\""), 15);
   EXPECT_EQ(metrics_.Get("ferry_stream_events_out_total", "sink=\"recording\""), 15);
 }

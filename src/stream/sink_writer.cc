@@ -36,23 +36,61 @@ SinkWriter::SinkWriter(const StreamConfig& config, std::vector<std::unique_ptr<S
       metrics_(metrics) {}
 
 SinkWriter::~SinkWriter() {
-  if (pending_.valid()) pending_.wait();
+  if (busy_) (void)Wait();
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    quit_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
 }
 
 void SinkWriter::Start(WriteJob job, const std::atomic<bool>& stop) {
   stop_ = &stop;
   job_ = std::make_unique<WriteJob>(std::move(job));
-  pending_ = std::async(std::launch::async, [this, job = job_.get()] { return Write(*job); });
+  busy_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_ = job_.get();
+    written_ = false;
+  }
+  cv_.notify_all();
+  if (!thread_.joinable()) thread_ = std::thread([this] { WriterLoop(); });
+}
+
+void SinkWriter::WriterLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    cv_.wait(lock, [this] { return pending_ != nullptr || quit_; });
+    if (pending_ == nullptr) return;  // quit_, nothing left to write
+    const WriteJob* job = pending_;
+    pending_ = nullptr;
+    lock.unlock();
+    WriteOutcome outcome = Write(*job);
+    lock.lock();
+    outcome_ = std::move(outcome);
+    written_ = true;
+    cv_.notify_all();
+  }
 }
 
 bool SinkWriter::ready() const {
-  return pending_.valid() &&
-         pending_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  if (!busy_) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  return written_;
 }
 
 WriteOutcome SinkWriter::Wait() {
-  if (!pending_.valid()) return {};
-  WriteOutcome outcome = pending_.get();
+  if (!busy_) return {};
+  WriteOutcome outcome;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return written_; });
+    outcome = std::move(outcome_);
+    written_ = false;
+  }
+  busy_ = false;
   job_.reset();
   return outcome;
 }

@@ -1,9 +1,10 @@
 // SinkWriter: writes one batch at a time to every sink (and its dead letters to the dead-letter
-// sink) on a background thread, so that the loop can poll, decode and score the next batch
-// meanwhile. Each sink is retried with capped exponential backoff while it is Unavailable:
-// forever when errors.max_retries is 0, else up to that many attempts (then Unavailable); a
-// sink that already accepted the batch is not written again. Other errors end the write at
-// once. Stopping (the `stop` flag) during a backoff cancels the write (Cancelled).
+// sink) on its own long-lived thread (started by the first Start, ended by the destructor), so
+// that the loop can poll, decode and score the next batch meanwhile. Each sink is retried with
+// capped exponential backoff while it is Unavailable: forever when errors.max_retries is 0, else up
+// to that many attempts (then Unavailable); a sink that already accepted the batch is not written
+// again. Other errors end the write at once. Stopping (the `stop` flag) during a backoff cancels
+// the write (Cancelled).
 //
 // Use from one thread: Start, then Wait before the next Start, WriteIdle or Close. While a
 // write is under way only the writer's thread touches the sinks.
@@ -11,9 +12,11 @@
 #define FERRY_STREAM_SINK_WRITER_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
-#include <future>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -47,7 +50,7 @@ class SinkWriter {
 
   // `stop` cancels the sinks' backoffs; it must outlive the write.
   void Start(WriteJob job, const std::atomic<bool>& stop);
-  bool busy() const { return pending_.valid(); }
+  bool busy() const { return busy_; }
   // True when a write was started and has finished (Wait will not block).
   bool ready() const;
   WriteOutcome Wait();
@@ -57,6 +60,7 @@ class SinkWriter {
   void Close();
 
  private:
+  void WriterLoop();
   WriteOutcome Write(const WriteJob& job);
   absl::Status WriteWithRetry(Sink& sink, const SinkBatch& batch);
 
@@ -66,7 +70,15 @@ class SinkWriter {
   Metrics* metrics_;
   const std::atomic<bool>* stop_ = nullptr;
   std::unique_ptr<WriteJob> job_;  // the batch under way, owned here until Wait
-  std::future<WriteOutcome> pending_;
+  bool busy_ = false;              // Start called, Wait not yet (the caller's thread only)
+
+  std::thread thread_;  // the writer thread, started by the first Start
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  const WriteJob* pending_ = nullptr;  // handed to the writer thread, not yet taken
+  bool written_ = false;               // outcome_ holds the result of the last job
+  bool quit_ = false;
+  WriteOutcome outcome_;
 };
 
 }  // namespace ferry::stream
