@@ -86,7 +86,7 @@ struct StreamConfig {
   std::optional<SinkConfig> dead_letter;
   size_t max_records = 500;
   int64_t max_wait_ms = 100;
-  int score_threads = 2;  // threads scoring one batch (slices of at least 64 events each)
+  int score_threads = 2;  // threads scoring one batch (slices of at least 256 events each)
   // Attempts per sink and batch while it is unavailable before giving up (exit 1, nothing of
   // the batch committed); 0 = retry forever (consumption stays paused meanwhile).
   int sink_retries = 0;

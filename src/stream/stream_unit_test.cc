@@ -356,7 +356,7 @@ TEST(ParallelScoreTest, SameResultsAsOneThreadInRowOrder) {
   input.AddColumn("x1", x1);
   input.AddColumn("x2", x2);
   bundle::ScoredBatch one = (*bundle)->Score(input);
-  bundle::ScoredBatch three = ScoreInParallel(**bundle, input, 3);
+  bundle::ScoredBatch three = ScoreInParallel(**bundle, input, 3, 64);
   ASSERT_EQ(three.num_rows, one.num_rows);
   EXPECT_EQ(three.errors, one.errors);
   EXPECT_FALSE(one.ok(500));
