@@ -34,6 +34,8 @@ class CompactEstimator {
  public:
   virtual ~CompactEstimator() = default;
   virtual void PredictRaw(const CompactRows& rows, double* raw) const = 0;
+  // Which kernel this is ("walk", "table", "linear"), for inspect and tests.
+  virtual const char* kind() const = 0;
 };
 
 }  // namespace ferry::model

@@ -263,6 +263,41 @@ TEST(CompactTest, RowsTooWideForPackedNodesEqualDense) {
   }
 }
 
+// One group and one number (the taxi model's {PU_DO, trip_distance}): the lookup table,
+// equal to the dense walk for means and float sums, one and several outputs, and for a group
+// alone. Records carry keys outside the vocabulary (ignored) and ties.
+TEST(CompactTest, OneGroupAndOneNumberScoreFromATableEqualToDense) {
+  const std::vector<std::vector<std::string>> feature_sets = {
+      {"city=paris", "area", "city=oslo", "city=lima", "city=kyoto", "city=a=b", "city=rome"},
+      {"city=paris", "city=oslo", "city=lima", "city=kyoto"}};
+  std::mt19937_64 rng(23);
+  for (const auto& features : feature_sets) {
+    std::vector<bool> one_hot;
+    for (const std::string& f : features) one_hot.push_back(f.find('=') != std::string::npos);
+    for (SplitRule rule : {SplitRule::kSklearnTree, SplitRule::kXGBoost}) {
+      for (int outputs : {1, 3}) {
+        const int leaf_width = rule == SplitRule::kXGBoost ? 1 : outputs;
+        ModelIR ir = DictIR(RandomForest(rng, rule, outputs, leaf_width, 37, one_hot), features);
+        auto m = Model::Compile(std::move(ir));
+        ASSERT_TRUE(m.ok()) << m.status();
+        EXPECT_STREQ((*m)->compact_kind(), "table") << features.size() << " features";
+        for (size_t n : {1, 7, 300, 3000}) {
+          EXPECT_TRUE(ExpectCompactEqualsDense(**m, RandomRecords(rng, n)))
+              << n << " rows, " << features.size() << " features, " << outputs << " outputs";
+        }
+      }
+    }
+  }
+}
+
+// Wider rows walk the trees.
+TEST(CompactTest, WiderRowsWalkTheTrees) {
+  std::mt19937_64 rng(29);
+  auto m = Model::Compile(DictIR(RandomForest(rng, SplitRule::kSklearnTree, 1, 1, 5)));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_STREQ((*m)->compact_kind(), "walk");
+}
+
 TEST(CompactTest, PackedNodeLimits) {
   EXPECT_EQ(CompactNodeBytes(1, 1), 12u);
   EXPECT_EQ(CompactNodeBytes((size_t{1} << 22) - 1, 8), 12u);

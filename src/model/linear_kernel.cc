@@ -42,6 +42,7 @@ class LinearKernel final : public CompiledEstimator {
 
 class CompactLinearKernel final : public CompactEstimator {
  public:
+  const char* kind() const override { return "linear"; }
   CompactLinearKernel(const LinearModel& m, const CompactLayout& layout)
       : m_(m), layout_(layout) {}
 

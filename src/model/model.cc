@@ -51,6 +51,8 @@ absl::StatusOr<std::shared_ptr<const Model>> Model::Compile(ModelIR ir) {
 
 int32_t Model::num_features() const { return estimator_->num_features(); }
 
+const char* Model::compact_kind() const { return compact_ ? compact_->kind() : ""; }
+
 Predictions Model::Predict(const RecordBatch& input) const {
   std::vector<std::string> errors = input.errors();
   Predictions out;

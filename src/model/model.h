@@ -53,6 +53,8 @@ class Model {
   // True when records are scored through compact one-hot rows (compact_rows.h) instead of
   // dense feature rows, for batches that allow it; predictions are the same either way.
   bool has_compact_path() const { return compact_ != nullptr; }
+  // The compact kernel's kind (CompactEstimator::kind), or "" without a compact path.
+  const char* compact_kind() const;
 
   // Predicts every row of `input`. Columns are matched by name when the model knows its input
   // names (or takes dicts), else by position. Rows that already carry an error are not

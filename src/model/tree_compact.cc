@@ -9,38 +9,22 @@
 // A node stores lo, range, its right child and its cell's byte offset; the next node is
 // right - (range < cell - lo), a borrow. Rows are a handful of bytes, so the lockstep walks
 // (tree_arrays.h) read them from L1 whatever the one-hot width. Ensembles with categorical
-// splits are not compiled here.
+// splits are not compiled here. Rows of one numeric feature and one group are scored from a
+// table instead (tree_table.cc).
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "model/compact_rows.h"
+#include "model/compact_tests.h"
 #include "model/tree_arrays.h"
 
 namespace ferry::model {
 namespace {
 
-constexpr uint32_t kNever = 0xFFFFFFFEu;  // no cell holds it: not an index, -1, or a key (NaN)
 constexpr size_t kBlockBytes = 64 * 1024;
 constexpr size_t kMaxBlockRows = 4096;
-
-// The unsigned key of float32 value v (not NaN), in the order of the values; -0 and +0 get
-// the same key.
-uint32_t OrderedKey(float v) {
-  if (v == 0) v = 0;
-  const uint32_t u = std::bit_cast<uint32_t>(v);
-  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
-}
-
-// A node's test: right = row[cell] - lo <= range, where range is ~lo (row[cell] >= lo) or 0
-// (row[cell] == lo).
-struct NodeTest {
-  uint32_t lo;
-  uint32_t range;
-  uint32_t cell;
-};
 
 // Rows walked together by the batch walk: 32 independent load chains hide more of the cache
 // misses of a forest larger than L2 than 16 do.
@@ -101,6 +85,7 @@ static_assert(sizeof(PackedNode) == 12 && sizeof(WideNode) == 16);
 template <typename Acc, typename CompactNode>
 class CompactTreeKernel final : public CompactEstimator {
  public:
+  const char* kind() const override { return "walk"; }
   CompactTreeKernel(const TreeArrays<float, Acc>& arrays, const CompactLayout& layout,
                     std::vector<CompactNode> nodes)
       : a_(arrays),
@@ -229,6 +214,7 @@ std::unique_ptr<CompactEstimator> CompileCompactTrees(const TreeArrays<float, Ac
   }
   const std::vector<NodeTest> tests = CompileTests(arrays, layout);
   if (tests.size() != arrays.nodes_.size()) return nullptr;
+  if (auto table = CompileTreeTable(arrays, layout, tests)) return table;
   if (CompactNodeBytes(tests.size(), width) == sizeof(PackedNode)) {
     return MakeKernel<PackedNode>(arrays, layout, tests);
   }
