@@ -10,10 +10,11 @@
 // added in tree order with TreeArrays::AddLeaf, then TreeArrays::FinishRows.
 //
 // Lazy: the row of a category is built the first time a row of that category is scored
-// (std::call_once, so scoring threads may share the kernel). Building it costs about the walk
-// of (number of intervals) rows through the trees that split on the category, and a vector
-// add per other tree: a tree that never tests a category treats it as "none of the group",
-// and that step function is computed once per tree. Categories no tree tests share one row.
+// (std::call_once, so scoring threads may share the kernel). A category takes the same
+// branches as "none of the group" except at the nodes that test it, so each tree's step
+// function for "none" is computed once, with the nodes testing a category that it reaches
+// (entries); a category's row starts from those functions and re-walks only the right
+// subtrees of its entries. Categories no reachable node tests share the row of "none".
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -32,6 +33,13 @@ namespace {
 constexpr size_t kMaxTableCells = size_t{16} << 20;
 
 constexpr uint32_t kNone = 0xFFFFFFFFu;  // the group cell of a row with no active feature
+
+// A node testing one feature of the group that "none" reaches, with its interval range.
+struct Entry {
+  int32_t tree;
+  int32_t node;
+  uint32_t first, last;
+};
 
 template <typename Acc>
 class TreeTableKernel final : public CompactEstimator {
@@ -53,38 +61,24 @@ class TreeTableKernel final : public CompactEstimator {
             std::lower_bound(bounds_.begin(), bounds_.end(), tests_[i].lo) - bounds_.begin());
       }
     }
-    // The trees that test each feature of the group on its own; one table row per such
-    // feature, and one shared by "none" and every feature no tree tests.
-    std::vector<std::vector<int32_t>> trees_of(static_cast<size_t>(layout.num_features));
+    // Each tree's step function for "none", and the entries: the nodes testing one feature
+    // of the group that it reaches, in pre-order, with their interval ranges.
     const size_t num_trees = a_.roots_.size();
-    for (size_t t = 0; t < num_trees; ++t) {
-      VisitTree(t, [&](int32_t node) {
-        const NodeTest& test = tests_[node];
-        if (!IsLeaf(node) && !IsNumericSplit(node) && test.range == 0 && test.lo != kNever &&
-            test.lo < trees_of.size()) {
-          auto& list = trees_of[test.lo];
-          if (list.empty() || list.back() != static_cast<int32_t>(t)) {
-            list.push_back(static_cast<int32_t>(t));
-          }
-        }
-      });
-    }
-    row_of_feature_.assign(static_cast<size_t>(layout.num_features), 0);
-    row_trees_.emplace_back();  // row 0: none
-    for (size_t f = 0; f < trees_of.size(); ++f) {
-      if (trees_of[f].empty()) continue;
-      row_of_feature_[f] = static_cast<int32_t>(row_trees_.size());
-      row_values_.push_back(static_cast<uint32_t>(f));
-      row_trees_.push_back(std::move(trees_of[f]));
-    }
-    row_values_.insert(row_values_.begin(), kNone);
-    // Each tree's step function for a category it does not test.
+    std::vector<std::vector<Entry>> entries_of(static_cast<size_t>(layout.num_features));
     default_slots_.resize(num_trees * num_intervals_);
     for (size_t t = 0; t < num_trees; ++t) {
-      WalkRestricted(t, kNone, [&](uint32_t first, uint32_t last, int32_t slot) {
-        std::fill(default_slots_.begin() + t * num_intervals_ + first,
-                  default_slots_.begin() + t * num_intervals_ + last + 1, slot);
-      });
+      int32_t* slots = default_slots_.data() + t * num_intervals_;
+      WalkRestricted(
+          a_.roots_[t], 0, static_cast<uint32_t>(num_intervals_ - 1), kNone,
+          [&](uint32_t first, uint32_t last, int32_t slot) {
+            std::fill(slots + first, slots + last + 1, slot);
+          },
+          [&](int32_t node, uint32_t first, uint32_t last) {
+            const uint32_t f = tests_[node].lo;
+            if (f < entries_of.size()) {
+              entries_of[f].push_back(Entry{static_cast<int32_t>(t), node, first, last});
+            }
+          });
     }
     if (a_.leaf_width_ == 1) {
       default_leaves_.resize(default_slots_.size());
@@ -92,9 +86,19 @@ class TreeTableKernel final : public CompactEstimator {
         default_leaves_[i] = a_.leaves_[default_slots_[i]];
       }
     }
-    built_ = std::make_unique<std::once_flag[]>(row_trees_.size());
+    // One table row per feature with entries; row 0 is "none" and every other feature.
+    row_of_feature_.assign(static_cast<size_t>(layout.num_features), 0);
+    row_values_.push_back(kNone);
+    row_entries_.emplace_back();
+    for (size_t f = 0; f < entries_of.size(); ++f) {
+      if (entries_of[f].empty()) continue;
+      row_of_feature_[f] = static_cast<int32_t>(row_entries_.size());
+      row_values_.push_back(static_cast<uint32_t>(f));
+      row_entries_.push_back(std::move(entries_of[f]));
+    }
+    built_ = std::make_unique<std::once_flag[]>(row_entries_.size());
     // Not value-initialized: the pages of rows never built are never touched.
-    table_ = std::make_unique_for_overwrite<double[]>(row_trees_.size() * row_width_);
+    table_ = std::make_unique_for_overwrite<double[]>(row_entries_.size() * row_width_);
   }
 
   // Rows x intervals x outputs, for the check at compile time.
@@ -133,29 +137,17 @@ class TreeTableKernel final : public CompactEstimator {
     return static_cast<size_t>(base - bounds_.data()) + (n == 1 && *base <= key);
   }
 
-  template <typename Visit>
-  void VisitTree(size_t t, Visit visit) const {
-    std::vector<int32_t> stack = {a_.roots_[t]};
-    while (!stack.empty()) {
-      const int32_t node = stack.back();
-      stack.pop_back();
-      visit(node);
-      if (!IsLeaf(node)) {
-        stack.push_back(a_.nodes_[node].left + 1);
-        stack.push_back(a_.nodes_[node].left);
-      }
-    }
-  }
-
-  // Calls piece(first, last, leaf slot) for each interval range [first, last] on which tree t
-  // ends on one leaf when the group cell holds `value`.
-  template <typename Piece>
-  void WalkRestricted(size_t t, uint32_t value, Piece piece) const {
+  // Walks the subtree at `root` for the intervals [first, last] with the group cell holding
+  // `value`: calls piece(first, last, leaf slot) for each interval range that ends on one
+  // leaf, and entry(node, first, last) at each node it passes that tests one feature.
+  template <typename Piece, typename OnEntry = void (*)(int32_t, uint32_t, uint32_t)>
+  void WalkRestricted(int32_t root, uint32_t first, uint32_t last, uint32_t value, Piece piece,
+                      OnEntry entry = [](int32_t, uint32_t, uint32_t) {}) const {
     struct Item {
       int32_t node;
       uint32_t first, last;
     };
-    std::vector<Item> stack = {{a_.roots_[t], 0, static_cast<uint32_t>(num_intervals_ - 1)}};
+    std::vector<Item> stack = {{root, first, last}};
     while (!stack.empty()) {
       const Item item = stack.back();
       stack.pop_back();
@@ -167,6 +159,7 @@ class TreeTableKernel final : public CompactEstimator {
       const int32_t left = a_.nodes_[node].left;
       const NodeTest& test = tests_[node];
       if (!IsNumericSplit(node)) {
+        if (test.range == 0 && test.lo != kNever) entry(node, item.first, item.last);
         stack.push_back({left + test.Right(value), item.first, item.last});
       } else if (test.lo == 0) {
         stack.push_back({left + 1, item.first, item.last});  // every key is >= 0
@@ -186,27 +179,42 @@ class TreeTableKernel final : public CompactEstimator {
 
   void BuildRow(int32_t row, double* out) const {
     const size_t num_outputs = static_cast<size_t>(a_.num_outputs_);
+    const bool one_output = num_outputs == 1 && a_.leaf_width_ == 1;
     std::vector<Acc> acc(row_width_);
     a_.StartRows(num_intervals_, acc.data());
-    const std::vector<int32_t>& own = row_trees_[row];
-    auto next_own = own.begin();
+    std::vector<int32_t> slots(num_intervals_);
+    const std::vector<Entry>& entries = row_entries_[row];
+    auto entry = entries.begin();
     for (size_t t = 0; t < a_.roots_.size(); ++t) {
       const int32_t out_index = a_.outputs_[t];
-      if (next_own != own.end() && *next_own == static_cast<int32_t>(t)) {
-        ++next_own;
-        WalkRestricted(t, row_values_[row], [&](uint32_t first, uint32_t last, int32_t slot) {
-          for (uint32_t i = first; i <= last; ++i) {
-            a_.AddLeaf(slot, out_index, acc.data() + i * num_outputs);
-          }
-        });
-      } else if (a_.leaf_width_ == 1) {
+      const int32_t* tree_slots = default_slots_.data() + t * num_intervals_;
+      if (entry != entries.end() && entry->tree == static_cast<int32_t>(t)) {
+        // The category leaves "none"'s path at its entries: re-walk their right subtrees.
+        // Entries come in pre-order; one inside an earlier entry's range is below it, on the
+        // left, where the category does not go.
+        std::copy(tree_slots, tree_slots + num_intervals_, slots.begin());
+        bool covered = false;
+        uint32_t covered_last = 0;
+        for (; entry != entries.end() && entry->tree == static_cast<int32_t>(t); ++entry) {
+          if (covered && entry->first <= covered_last) continue;
+          WalkRestricted(a_.nodes_[entry->node].left + 1, entry->first, entry->last,
+                         row_values_[row], [&](uint32_t first, uint32_t last, int32_t slot) {
+                           std::fill(slots.begin() + first, slots.begin() + last + 1, slot);
+                         });
+          covered = true;
+          covered_last = entry->last;
+        }
+        tree_slots = slots.data();
+      } else if (one_output) {
         const Acc* leaves = default_leaves_.data() + t * num_intervals_;
-        Acc* column = acc.data() + out_index;
-        for (size_t i = 0; i < num_intervals_; ++i) column[i * num_outputs] += leaves[i];
+        for (size_t i = 0; i < num_intervals_; ++i) acc[i] += leaves[i];
+        continue;
+      }
+      if (one_output) {
+        for (size_t i = 0; i < num_intervals_; ++i) acc[i] += a_.leaves_[tree_slots[i]];
       } else {
-        const int32_t* slots = default_slots_.data() + t * num_intervals_;
         for (size_t i = 0; i < num_intervals_; ++i) {
-          a_.AddLeaf(slots[i], out_index, acc.data() + i * num_outputs);
+          a_.AddLeaf(tree_slots[i], out_index, acc.data() + i * num_outputs);
         }
       }
     }
@@ -223,7 +231,7 @@ class TreeTableKernel final : public CompactEstimator {
   std::vector<uint32_t> split_bound_;   // per node: its lo's index in bounds_
   std::vector<int32_t> row_of_feature_;  // feature index -> table row (0: shares "none")
   std::vector<uint32_t> row_values_;     // table row -> the group cell it stands for
-  std::vector<std::vector<int32_t>> row_trees_;  // table row -> trees testing its feature
+  std::vector<std::vector<Entry>> row_entries_;  // table row -> its feature's entries
   std::vector<int32_t> default_slots_;  // tree x interval -> leaf slot when not tested
   std::vector<Acc> default_leaves_;     // the same slots' leaves (leaf_width 1)
   std::unique_ptr<std::once_flag[]> built_;
