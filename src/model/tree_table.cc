@@ -28,9 +28,11 @@
 namespace ferry::model {
 namespace {
 
-// Tables above this many raw scores (8 bytes each, committed only as categories are seen)
+// Tables above this many raw scores (8 bytes each, committed only as categories are seen),
+// or whose trees' step functions for "none" take more than this many cells (12 bytes each),
 // are not built; the walk scores those models.
-constexpr size_t kMaxTableCells = size_t{16} << 20;
+constexpr size_t kMaxTableCells = size_t{8} << 20;
+constexpr size_t kMaxStepCells = size_t{4} << 20;
 
 constexpr uint32_t kNone = 0xFFFFFFFFu;  // the group cell of a row with no active feature
 
@@ -260,7 +262,8 @@ std::unique_ptr<CompactEstimator> CompileTreeTable(const TreeArrays<float, Acc>&
   bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
   // The largest the table can be: a row per feature of the group and one for none.
   if (TreeTableKernel<Acc>::Cells(group_features + 1, bounds.size() + 1, arrays.num_outputs_) >
-      kMaxTableCells) {
+          kMaxTableCells ||
+      arrays.roots_.size() * (bounds.size() + 1) > kMaxStepCells) {
     return nullptr;
   }
   return std::make_unique<TreeTableKernel<Acc>>(arrays, layout, tests, std::move(bounds));
