@@ -255,6 +255,7 @@ absl::StatusOr<std::unique_ptr<SyncedFile>> SyncedFile::Create(const std::string
 }
 
 SyncedFile::~SyncedFile() {
+  StopWriter();
   if (fd_ >= 0) ::close(fd_);
 }
 
@@ -264,24 +265,66 @@ absl::Status SyncedFile::Append(std::string_view bytes) {
     buffer_.append(bytes);
     return absl::OkStatus();
   }
-  // Large appends (a Parquet column chunk) are written as they are, not copied.
-  if (absl::Status s = Flush(); !s.ok()) return s;
+  if (absl::Status s = HandOff(); !s.ok()) return s;
   if (bytes.size() < kBufferBytes) {
     buffer_.append(bytes);
     return absl::OkStatus();
   }
+  // Large appends (a Parquet column chunk) are written as they are, not copied, after what
+  // is in flight.
+  if (absl::Status s = WaitForWriter(); !s.ok()) return s;
   return WriteAll(fd_, path_, bytes);
 }
 
-absl::Status SyncedFile::Flush() {
-  if (absl::Status s = WriteAll(fd_, path_, buffer_); !s.ok()) return s;
+absl::Status SyncedFile::HandOff() {
+  if (buffer_.empty()) return WaitForWriter();
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return !has_in_flight_; });
+  if (!write_error_.ok()) return write_error_;
+  in_flight_.swap(buffer_);  // buffer_ takes the last written buffer's storage
   buffer_.clear();
+  has_in_flight_ = true;
+  if (!writer_.joinable()) writer_ = std::thread([this] { WriterLoop(); });
+  cv_.notify_all();
   return absl::OkStatus();
+}
+
+void SyncedFile::WriterLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    cv_.wait(lock, [&] { return has_in_flight_ || stopping_; });
+    if (!has_in_flight_) return;
+    lock.unlock();
+    absl::Status s = WriteAll(fd_, path_, in_flight_);
+    lock.lock();
+    if (!s.ok() && write_error_.ok()) write_error_ = s;
+    in_flight_.clear();
+    has_in_flight_ = false;
+    cv_.notify_all();
+  }
+}
+
+absl::Status SyncedFile::WaitForWriter() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return !has_in_flight_; });
+  return write_error_;
+}
+
+void SyncedFile::StopWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable()) writer_.join();  // after the buffer in flight, if any
 }
 
 absl::Status SyncedFile::Close() {
   if (fd_ < 0) return absl::OkStatus();
-  absl::Status s = Flush();
+  absl::Status s = WaitForWriter();
+  StopWriter();
+  if (s.ok()) s = WriteAll(fd_, path_, buffer_);
+  buffer_.clear();
   if (s.ok() && ::fsync(fd_) != 0) s = ErrnoStatus("fsync", path_);
   if (::close(fd_) != 0 && s.ok()) s = ErrnoStatus("close", path_);
   fd_ = -1;

@@ -5,9 +5,12 @@
 #ifndef FERRY_BATCH_ROW_WRITER_H_
 #define FERRY_BATCH_ROW_WRITER_H_
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -38,7 +41,10 @@ absl::StatusOr<std::unique_ptr<RowWriter>> OpenRowWriter(const std::string& path
                                                          std::vector<OutputColumn> columns,
                                                          const std::string& compression);
 
-// A file written through a buffer, fsynced on Close. Used for outputs and reject files.
+// A file written through a buffer, fsynced on Close. Used for outputs and reject files. A
+// full buffer (1 MB) is written by a background thread, one buffer at a time, so that the
+// caller fills the next one meanwhile; a write error is returned by the next Append or Close.
+// Not thread-safe (one caller).
 class SyncedFile {
  public:
   static absl::StatusOr<std::unique_ptr<SyncedFile>> Create(const std::string& path);
@@ -49,10 +55,20 @@ class SyncedFile {
 
  private:
   SyncedFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  absl::Status Flush();
+  absl::Status HandOff();          // buffer_ to the writer thread (started on first use)
+  absl::Status WaitForWriter();    // until nothing is in flight; the writer's first error
+  void StopWriter();
+  void WriterLoop();
   int fd_;
   std::string path_;
   std::string buffer_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread writer_;
+  std::string in_flight_;  // being written by writer_
+  bool has_in_flight_ = false;
+  bool stopping_ = false;
+  absl::Status write_error_;
 };
 
 // Appends `v` as a CSV field (quoted when it holds a comma, quote, CR or LF).
