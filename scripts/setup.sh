@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  libabsl-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev
+  libabsl-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libjemalloc-dev
   zlib1g-dev libzstd-dev liblz4-dev liblzma-dev libsnappy-dev libbz2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-sklearn python3-xgboost python3-pandas python3-joblib
