@@ -149,7 +149,11 @@ absl::Status Server::Run() {
   impl.signals->async_wait([&impl](boost::system::error_code ec, int) {
     if (!ec) impl.BeginDrain();
   });
-  for (auto& worker : impl.workers) impl.Accept(*worker);
+  for (auto& worker : impl.workers) {
+    impl.Accept(*worker);
+    worker->sweep = std::make_unique<net::steady_timer>(worker->ioc);
+    internal::SweepSessions(*worker, impl.shared);
+  }
 
   // Cuts the drain short after drain_timeout.
   std::thread watchdog([&impl] {

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
@@ -18,19 +20,40 @@ namespace ferry::serve::internal {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+using Clock = std::chrono::steady_clock;
+
 class SessionBase {
  public:
   virtual ~SessionBase() = default;
   // Closes the connection when no request is being read or answered (drain).
   virtual void CloseIfIdle() = 0;
+  // Closes the connection: its deadline has passed.
+  virtual void Expire() = 0;
+  // When the operation in progress (idle wait, read, write) times out.
+  Clock::time_point deadline = Clock::time_point::max();
 };
 
+// An event loop and its sessions. Timeouts are deadlines: a timer on the loop sweeps the
+// sessions every sweep_period and expires those past theirs, so a request costs no timer
+// operation (a timer per read and write meant a timerfd_settime system call for about every
+// other request under load).
 struct Worker {
   net::io_context ioc{1};
   std::unique_ptr<tcp::acceptor> acceptor;
   std::vector<std::weak_ptr<SessionBase>> sessions;
   size_t prune_at = 64;
+  std::unique_ptr<net::steady_timer> sweep;
 };
+
+// How often a worker checks deadlines: an eighth of the shortest timeout, within 5..250 ms,
+// so a timeout fires at most that late.
+std::chrono::milliseconds SweepPeriod(const ServerOptions& options);
+
+struct Shared;
+
+// Expires the sessions past their deadline, drops the ended ones, and re-arms the sweep
+// (unless the server drains and the worker has no session left).
+void SweepSessions(Worker& worker, Shared& shared);
 
 // What every session reads; owned by the server.
 struct Shared {

@@ -1,10 +1,12 @@
 // One client connection: read a request head (idle timeout), answer 100-continue, read the
 // body (read timeout, size limit), Handle it inline, write the response, repeat while
-// keep-alive. Plain TCP and TLS share the code through the Stream parameter.
+// keep-alive. Plain TCP and TLS share the code through the Stream parameter. Timeouts are
+// deadlines the worker's sweep checks (server_internal.h), not a timer per operation.
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -20,9 +22,8 @@ namespace {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
-using Clock = std::chrono::steady_clock;
-using PlainStream = beast::tcp_stream;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using PlainStream = tcp::socket;
+using TlsStream = beast::ssl_stream<tcp::socket>;
 
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
@@ -30,7 +31,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Session(tcp::socket&& socket, Shared& shared)
       : shared_(shared), stream_(MakeStream(std::move(socket))) {
     beast::error_code ec;
-    auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    auto endpoint = beast::get_lowest_layer(stream_).remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
     shared_.open_sessions.fetch_add(1);
     shared_.state->metrics->ConnectionOpened();
@@ -42,7 +43,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void Start() {
     if constexpr (std::is_same_v<Stream, TlsStream>) {
-      beast::get_lowest_layer(stream_).expires_after(shared_.options.read_timeout);
+      ExpireAfter(shared_.options.read_timeout);
       stream_.async_handshake(net::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
                                 if (!ec) self->ReadHead();
@@ -55,11 +56,20 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void CloseIfIdle() override {
     if (idle_ && (!parser_ || !parser_->got_some())) {
       beast::error_code ec;
-      beast::get_lowest_layer(stream_).socket().close(ec);
+      beast::get_lowest_layer(stream_).close(ec);
     }
   }
 
+  // The operation in progress fails (operation_aborted), which ends the session.
+  void Expire() override {
+    deadline = Clock::time_point::max();
+    beast::error_code ec;
+    beast::get_lowest_layer(stream_).close(ec);
+  }
+
  private:
+  void ExpireAfter(std::chrono::milliseconds timeout) { deadline = Clock::now() + timeout; }
+
   Stream MakeStream(tcp::socket&& socket) {
     if constexpr (std::is_same_v<Stream, TlsStream>) {
       return Stream(std::move(socket), *shared_.tls);
@@ -74,7 +84,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_->body_limit(shared_.options.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(shared_.options.max_header_bytes));
     idle_ = true;
-    beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
+    ExpireAfter(shared_.options.idle_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHead(ec); });
@@ -99,7 +109,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void ReadBody() {
-    beast::get_lowest_layer(stream_).expires_after(shared_.options.read_timeout);
+    ExpireAfter(shared_.options.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
                        if (ec) return self->OnBodyError(ec);
@@ -195,7 +205,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     response_.keep_alive(!close);
     response_.prepare_payload();
     response.body.clear();
-    beast::get_lowest_layer(stream_).expires_after(shared_.options.read_timeout);
+    ExpireAfter(shared_.options.read_timeout);
     http::async_write(stream_, response_,
                       [self = this->shared_from_this(), response = std::move(response),
                        method = std::move(method), path = std::move(path), bytes_in,
@@ -221,14 +231,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void Close() {
     beast::error_code ec;
     if constexpr (std::is_same_v<Stream, TlsStream>) {
-      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+      ExpireAfter(std::chrono::seconds(2));
       stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
         beast::error_code ignored;
-        beast::get_lowest_layer(self->stream_).socket().close(ignored);
+        beast::get_lowest_layer(self->stream_).close(ignored);
       });
     } else {
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-      stream_.socket().close(ec);
+      stream_.shutdown(tcp::socket::shutdown_send, ec);
+      stream_.close(ec);
     }
   }
 
@@ -255,6 +265,28 @@ void Launch(tcp::socket socket, Worker& worker, Shared& shared) {
 }
 
 }  // namespace
+
+std::chrono::milliseconds SweepPeriod(const ServerOptions& options) {
+  auto shortest = std::min(options.idle_timeout, options.read_timeout);
+  return std::clamp<std::chrono::milliseconds>(shortest / 8, std::chrono::milliseconds(5),
+                                               std::chrono::milliseconds(250));
+}
+
+void SweepSessions(Worker& worker, Shared& shared) {
+  const Clock::time_point now = Clock::now();
+  std::erase_if(worker.sessions, [now](const std::weak_ptr<SessionBase>& weak) {
+    std::shared_ptr<SessionBase> session = weak.lock();
+    if (!session) return true;
+    if (session->deadline <= now) session->Expire();
+    return false;
+  });
+  // A draining loop ends when its last session has: the sweep stops keeping it up then.
+  if (shared.draining.load() && worker.sessions.empty()) return;
+  worker.sweep->expires_after(SweepPeriod(shared.options));
+  worker.sweep->async_wait([&worker, &shared](boost::system::error_code ec) {
+    if (!ec) SweepSessions(worker, shared);
+  });
+}
 
 void StartSession(tcp::socket socket, Worker& worker, Shared& shared) {
   if (static_cast<size_t>(shared.open_sessions.load()) >= shared.options.max_connections) {
