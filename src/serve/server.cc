@@ -32,7 +32,7 @@ struct Server::Impl {
 
   void Accept(internal::Worker& worker) {
     worker.acceptor->async_accept([this, &worker](boost::system::error_code ec,
-                                                  tcp::socket socket) {
+                                                  internal::Socket socket) {
       if (ec == net::error::operation_aborted || !worker.acceptor->is_open()) return;
       if (ec) {  // e.g. out of file descriptors: pause, then accept again
         auto timer = std::make_shared<net::steady_timer>(worker.ioc, std::chrono::milliseconds(50));
@@ -121,7 +121,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(const ServerOptions& opti
   uint16_t port = options.port;
   for (int i = 0; i < threads; ++i) {
     auto worker = std::make_unique<internal::Worker>();
-    worker->acceptor = std::make_unique<tcp::acceptor>(worker->ioc);
+    worker->acceptor = std::make_unique<internal::Acceptor>(worker->ioc.get_executor());
     tcp::endpoint endpoint(address, port);
     auto& acceptor = *worker->acceptor;
     acceptor.open(endpoint.protocol(), ec);

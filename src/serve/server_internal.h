@@ -19,6 +19,11 @@ namespace ferry::serve::internal {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+// Sockets and acceptors bound to their loop's executor type, not the type-erased
+// any_io_executor: every completion handler is dispatched without the erasure's copies.
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+using Acceptor = net::basic_socket_acceptor<tcp, Executor>;
 
 using Clock = std::chrono::steady_clock;
 
@@ -39,7 +44,7 @@ class SessionBase {
 // other request under load).
 struct Worker {
   net::io_context ioc{1};
-  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<Acceptor> acceptor;
   std::vector<std::weak_ptr<SessionBase>> sessions;
   size_t prune_at = 64;
   std::unique_ptr<net::steady_timer> sweep;
@@ -66,7 +71,7 @@ struct Shared {
 };
 
 // Takes over an accepted connection (refusing it when max_connections are open).
-void StartSession(tcp::socket socket, Worker& worker, Shared& shared);
+void StartSession(Socket socket, Worker& worker, Shared& shared);
 
 }  // namespace ferry::serve::internal
 

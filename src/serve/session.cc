@@ -22,13 +22,13 @@ namespace {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
-using PlainStream = tcp::socket;
-using TlsStream = beast::ssl_stream<tcp::socket>;
+using PlainStream = Socket;
+using TlsStream = beast::ssl_stream<Socket>;
 
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket&& socket, Shared& shared)
+  Session(Socket&& socket, Shared& shared)
       : shared_(shared), stream_(MakeStream(std::move(socket))) {
     beast::error_code ec;
     auto endpoint = beast::get_lowest_layer(stream_).remote_endpoint(ec);
@@ -70,7 +70,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
  private:
   void ExpireAfter(std::chrono::milliseconds timeout) { deadline = Clock::now() + timeout; }
 
-  Stream MakeStream(tcp::socket&& socket) {
+  Stream MakeStream(Socket&& socket) {
     if constexpr (std::is_same_v<Stream, TlsStream>) {
       return Stream(std::move(socket), *shared_.tls);
     } else {
@@ -254,7 +254,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 };
 
 template <class Stream>
-void Launch(tcp::socket socket, Worker& worker, Shared& shared) {
+void Launch(Socket socket, Worker& worker, Shared& shared) {
   auto session = std::make_shared<Session<Stream>>(std::move(socket), shared);
   if (worker.sessions.size() >= worker.prune_at) {
     std::erase_if(worker.sessions, [](const auto& w) { return w.expired(); });
@@ -288,7 +288,7 @@ void SweepSessions(Worker& worker, Shared& shared) {
   });
 }
 
-void StartSession(tcp::socket socket, Worker& worker, Shared& shared) {
+void StartSession(Socket socket, Worker& worker, Shared& shared) {
   if (static_cast<size_t>(shared.open_sessions.load()) >= shared.options.max_connections) {
     shared.state->metrics->ConnectionRejected();
     beast::error_code ec;
