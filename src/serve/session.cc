@@ -109,6 +109,16 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void ReadBody() {
+    // A small body usually arrives with its head: parse what the buffer holds first, and
+    // answer without another read operation when that completes the request.
+    while (!parser_->is_done() && buffer_.size() > 0) {
+      beast::error_code ec;
+      const size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more || (!ec && used == 0)) break;
+      if (ec) return OnBodyError(ec);
+    }
+    if (parser_->is_done()) return Answer();
     ExpireAfter(shared_.options.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
