@@ -6,8 +6,14 @@ namespace ferry {
 
 void RecordBatch::AddColumn(std::string name, std::vector<Value> values) {
   assert(values.size() == num_rows_);
-  index_.emplace(name, static_cast<int>(columns_.size()));
   columns_.push_back(Column{std::move(name), std::move(values)});
+  if (!index_.empty()) {
+    index_.emplace(columns_.back().name, static_cast<int>(columns_.size() - 1));
+  } else if (columns_.size() > kScannedColumns) {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      index_.emplace(columns_[i].name, static_cast<int>(i));  // the first of a name wins
+    }
+  }
 }
 
 Column& RecordBatch::GetOrAddColumn(std::string_view name) {
@@ -18,6 +24,12 @@ Column& RecordBatch::GetOrAddColumn(std::string_view name) {
 }
 
 int RecordBatch::FindColumn(std::string_view name) const {
+  if (index_.empty()) {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (columns_[i].name == name) return static_cast<int>(i);
+    }
+    return -1;
+  }
   auto it = index_.find(absl::string_view(name.data(), name.size()));
   return it == index_.end() ? -1 : it->second;
 }

@@ -45,9 +45,13 @@ class RecordBatch {
   const std::vector<std::string>& errors() const { return errors_; }
 
  private:
+  // Up to this many columns, FindColumn scans their names (a request's few fields cost no
+  // hashing and no index); a wider batch gets a hash index.
+  static constexpr size_t kScannedColumns = 16;
+
   size_t num_rows_ = 0;
   std::vector<Column> columns_;
-  absl::flat_hash_map<std::string, int> index_;
+  absl::flat_hash_map<std::string, int> index_;  // empty while columns are scanned
   std::vector<std::string> errors_;
 };
 

@@ -33,6 +33,24 @@ TEST(RecordBatchTest, FirstErrorWins) {
   EXPECT_EQ(b.FindColumn("b"), -1);
 }
 
+// Narrow batches scan their column names, wide ones (over 16 columns) hash them: both find
+// every column, the first of a repeated name, and -1 for an absent one.
+TEST(RecordBatchTest, FindColumnInNarrowAndWideBatches) {
+  for (int width : {3, 16, 17, 40}) {
+    RecordBatch b(1);
+    for (int i = 0; i < width; ++i) {
+      b.AddColumn("c" + std::to_string(i), {Value::Int(i)});
+    }
+    b.AddColumn("c1", {Value::Int(-1)});  // a repeated name: the first column keeps it
+    for (int i = 0; i < width; ++i) EXPECT_EQ(b.FindColumn("c" + std::to_string(i)), i);
+    EXPECT_EQ(b.FindColumn("absent"), -1);
+    EXPECT_EQ(b.FindColumn(""), -1);
+    Column& added = b.GetOrAddColumn("new");
+    EXPECT_EQ(added.values.size(), 1u);
+    EXPECT_EQ(b.FindColumn("new"), width + 1) << width;
+  }
+}
+
 TEST(KindsOfTest, NamesEveryNonNullKindPresent) {
   ValueKinds none = KindsOf({Value(), Value()});
   EXPECT_FALSE(none.ints || none.floats || none.bools || none.strings);

@@ -16,8 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
-
+#include "absl/container/inlined_vector.h"
 #include "core/value.h"
 
 namespace ferry::io {
@@ -54,7 +53,9 @@ class JsonWriter {
   void BeforeValue();
 
   std::string* out_;
-  std::vector<bool> first_;  // per open container: no member written yet
+  // Per open container: no member written yet. Inline up to 16 levels: a writer per
+  // response or output row allocates nothing for it.
+  absl::InlinedVector<bool, 16> first_;
   bool after_key_ = false;
 };
 

@@ -95,12 +95,18 @@ absl::StatusOr<Target> ResolveTarget(ServerState& state, const Request& request,
 bundle::ScoredBatch ScoreAndCount(ServerState& state, const Target& target,
                                   const RecordBatch& batch) {
   bundle::ScoredBatch scored = target.version->bundle->Score(batch);
-  absl::flat_hash_map<std::string, uint64_t> per_class;
   bool classes =
       !target.version->bundle->spec().outputs.labels.empty() || !scored.class_labels.empty();
+  if (!classes) {  // a regressor: one count, under the label ""
+    uint64_t n = 0;
+    for (size_t r = 0; r < scored.num_rows; ++r) n += scored.ok(r) && !scored.field_names.empty();
+    if (n > 0) state.metrics->CountPredictions(target.model->name, target.version->version, "", n);
+    return scored;
+  }
+  absl::flat_hash_map<std::string, uint64_t> per_class;
   for (size_t r = 0; r < scored.num_rows; ++r) {
     if (!scored.ok(r) || scored.field_names.empty()) continue;
-    ++per_class[classes ? scored.field(r, 0).ToString() : ""];
+    ++per_class[scored.field(r, 0).ToString()];
   }
   for (const auto& [label, n] : per_class) {
     state.metrics->CountPredictions(target.model->name, target.version->version, label, n);
