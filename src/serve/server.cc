@@ -83,6 +83,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(const ServerOptions& opti
   auto impl = std::make_unique<Impl>();
   impl->shared.options = options;
   impl->shared.state = state;
+  impl->shared.server_header = "ferry/" + state->options.server_version;
   if (!options.access_log.empty()) {
     auto log = AccessLog::Open(options.access_log);
     if (!log.ok()) return log.status();

@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "serve/access_log.h"
@@ -66,6 +67,7 @@ struct Shared {
   ServerState* state = nullptr;
   std::unique_ptr<net::ssl::context> tls;  // null: plain HTTP
   std::unique_ptr<AccessLog> access_log;   // null: no access log
+  std::string server_header;               // "ferry/<version>", the Server header
   std::atomic<bool> draining{false};
   std::atomic<int64_t> open_sessions{0};
 };

@@ -208,7 +208,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     response_ = {};
     response_.version(11);
     response_.result(static_cast<unsigned>(response.status));
-    response_.set(http::field::server, "ferry/" + shared_.state->options.server_version);
+    response_.set(http::field::server, shared_.server_header);
     response_.set(http::field::content_type, response.content_type);
     for (const auto& [name, value] : response.headers) response_.set(name, value);
     response_.body() = std::move(response.body);
