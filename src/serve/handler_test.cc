@@ -229,5 +229,26 @@ TEST_F(HandlerTest, MetricsCountRequestsPredictionsAndLoads) {
   EXPECT_TRUE(Has(text, "ferry_model_versions_served{model=\"tiny\"} 2"));
 }
 
+// The head the session writes before a response body.
+TEST(ResponseHeadTest, StatusHeadersLengthAndClose) {
+  Response r;
+  r.status = 404;
+  r.headers = {{"WWW-Authenticate", "Bearer"}, {"X-Bad\r\nInjected", "a\r\nSet-Cookie: x"}};
+  std::string head;
+  AppendResponseHead(r, "Not Found", "ferry/1.2", 17, /*close=*/false, &head);
+  EXPECT_EQ(head,
+            "HTTP/1.1 404 Not Found\r\nServer: ferry/1.2\r\nContent-Type: application/json\r\n"
+            "WWW-Authenticate: Bearer\r\nX-BadInjected: aSet-Cookie: x\r\n"
+            "Content-Length: 17\r\n\r\n");
+  head.clear();
+  r.status = 200;
+  r.headers.clear();
+  r.content_type = "text/plain";
+  AppendResponseHead(r, "OK", "ferry/1.2", 0, /*close=*/true, &head);
+  EXPECT_EQ(head,
+            "HTTP/1.1 200 OK\r\nServer: ferry/1.2\r\nContent-Type: text/plain\r\n"
+            "Content-Length: 0\r\nConnection: close\r\n\r\n");
+}
+
 }  // namespace
 }  // namespace ferry::serve

@@ -37,6 +37,14 @@ struct Response {
   std::string version;
 };
 
+// Appends the HTTP/1.1 head of `response` with a body of body_bytes: the status line (with
+// `reason`), Server, Content-Type, the extra headers, Content-Length, "Connection: close"
+// when `close`, and the blank line. CR and LF in names and values are dropped (no header
+// can be split in two).
+void AppendResponseHead(const Response& response, std::string_view reason,
+                        std::string_view server, size_t body_bytes, bool close,
+                        std::string* out);
+
 }  // namespace ferry::serve
 
 #endif  // FERRY_SERVE_HTTP_TYPES_H_

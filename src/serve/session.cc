@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <optional>
 
@@ -205,18 +206,18 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void Reply(Response response, std::string method, std::string path, size_t bytes_in, bool close) {
     close = close || shared_.draining.load();
-    response_ = {};
-    response_.version(11);
-    response_.result(static_cast<unsigned>(response.status));
-    response_.set(http::field::server, shared_.server_header);
-    response_.set(http::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) response_.set(name, value);
-    response_.body() = std::move(response.body);
-    response_.keep_alive(!close);
-    response_.prepare_payload();
+    // The head and the body go out in one gathered write (not through Beast's serializer,
+    // whose generic buffer sequences cost more than the rest of the answer).
+    head_.clear();
+    const beast::string_view reason =
+        http::obsolete_reason(static_cast<http::status>(response.status));
+    AppendResponseHead(response, std::string_view(reason.data(), reason.size()),
+                       shared_.server_header, response.body.size(), close, &head_);
+    body_ = std::move(response.body);
     response.body.clear();
     ExpireAfter(shared_.options.read_timeout);
-    http::async_write(stream_, response_,
+    const std::array<net::const_buffer, 2> buffers = {net::buffer(head_), net::buffer(body_)};
+    net::async_write(stream_, buffers,
                       [self = this->shared_from_this(), response = std::move(response),
                        method = std::move(method), path = std::move(path), bytes_in,
                        close](beast::error_code ec, size_t) mutable {
@@ -232,7 +233,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (shared_.access_log) {
       shared_.access_log->Write(remote_, method, path, response,
                                 static_cast<int64_t>(seconds * 1e6), bytes_in,
-                                response_.body().size());
+                                body_.size());
     }
     if (ec || close) return Close();
     ReadHead();
@@ -257,7 +258,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
-  http::response<http::string_body> response_;
+  std::string head_;  // of the response being written
+  std::string body_;
   std::string remote_;
   Clock::time_point started_;
   bool idle_ = false;
