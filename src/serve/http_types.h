@@ -1,6 +1,7 @@
 // Request and Response as the route handlers see them: plain values with no socket or HTTP
 // library behind them, so every route can be tested by calling Handle (handler.h) directly.
-// The server session (server.cc) converts to and from Boost.Beast messages.
+// The server session (session.cc) builds a Request from Beast's parsed message and writes a
+// Response as AppendResponseHead's head followed by the body.
 #ifndef FERRY_SERVE_HTTP_TYPES_H_
 #define FERRY_SERVE_HTTP_TYPES_H_
 
