@@ -12,7 +12,10 @@ import unittest
 import joblib
 import numpy as np
 import pandas as pd
+from sklearn.ensemble import RandomForestRegressor
+from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.pipeline import Pipeline
 
 FERRY = os.environ.get("FERRY_BINARY", "build/ferry")
 
@@ -39,6 +42,13 @@ class CliTest(unittest.TestCase):
         cls.logistic = LogisticRegression().fit(x, labels)
         cls.logistic_path = os.path.join(d, "logistic.pkl")
         joblib.dump(cls.logistic, cls.logistic_path)
+
+        rides = [{"PU_DO": f"{i % 7}_{i % 5}", "trip_distance": float(i % 13)} for i in range(200)]
+        forest = Pipeline([("v", DictVectorizer()),
+                           ("f", RandomForestRegressor(n_estimators=5, random_state=0))])
+        forest.fit(rides, [r["trip_distance"] * 3 + len(r["PU_DO"]) for r in rides])
+        cls.dict_forest_path = os.path.join(d, "dict_forest.joblib")
+        joblib.dump(forest, cls.dict_forest_path)
 
         cls.csv_path = os.path.join(d, "rows.csv")
         with open(cls.csv_path, "w") as f:
@@ -227,6 +237,10 @@ class CliTest(unittest.TestCase):
         self.assertIn("LogisticRegression", stdout)
         self.assertIn("classes:        no, yes (2)", stdout)
         self.assertIn("scikit-learn", stdout)
+        self.assertIn("scoring:        dense feature rows", stdout)
+        status, _, stdout, _ = run("inspect", "--model", self.dict_forest_path)
+        self.assertEqual(status, 0)
+        self.assertIn("scoring:        a lookup table", stdout)
         status, lines, _, _ = run("inspect", "--model", self.linear_path, "--json")
         self.assertEqual(status, 0)
         info = lines[0]

@@ -20,7 +20,10 @@ constexpr char kDescription[] =
 file format and the library version recorded in it, the estimator chain, the inputs (how
 many, their names, whether records are taken as dicts), each preprocessing stage with its
 sizes, the estimator (linear, or a tree ensemble: trees, nodes, depth, leaf width, split rule,
-aggregation), the task, the classes and the link from raw scores to outputs.)";
+aggregation), the task, the classes and the link from raw scores to outputs. The text form
+ends with how records will be scored: dense feature rows, or compact one-hot rows walked
+through the trees, summed as linear terms, or looked up in a table (a forest over one number
+and one category).)";
 
 constexpr char kExamples[] = R"(Examples:
   ferry inspect --model model.joblib
@@ -31,6 +34,18 @@ struct InspectOptions {
   std::string model_path;
   bool json = false;
 };
+
+// How Model::Predict scores records of this model (the text form's last line).
+std::string ScoringPath(const model::Model& m) {
+  const std::string kind = m.compact_kind();
+  if (kind == "table") {
+    return "a lookup table (one number and one category: the forest is tabulated per category\n"
+           "                on first use, exactly), from compact one-hot rows";
+  }
+  if (kind == "walk") return "tree walk over compact one-hot rows";
+  if (kind == "linear") return "linear terms over compact one-hot rows";
+  return "dense feature rows";
+}
 
 }  // namespace
 
@@ -60,6 +75,7 @@ CommandRun ConfigureInspectCommand(CLI::App& app) {
           kName, absl::StrCat("the model was read but cannot be used: ", model.status().message()),
           "this model is not supported as it is; the message above names the part at fault");
     }
+    if (!options->json) std::cout << "scoring:        " << ScoringPath(**model) << "\n";
     return kExitOk;
   };
 }
