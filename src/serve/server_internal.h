@@ -47,7 +47,6 @@ struct Worker {
   net::io_context ioc{1};
   std::unique_ptr<Acceptor> acceptor;
   std::vector<std::weak_ptr<SessionBase>> sessions;
-  size_t prune_at = 64;
   std::unique_ptr<net::steady_timer> sweep;
 };
 

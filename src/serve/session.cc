@@ -268,11 +268,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 template <class Stream>
 void Launch(Socket socket, Worker& worker, Shared& shared) {
   auto session = std::make_shared<Session<Stream>>(std::move(socket), shared);
-  if (worker.sessions.size() >= worker.prune_at) {
-    std::erase_if(worker.sessions, [](const auto& w) { return w.expired(); });
-    worker.prune_at = std::max<size_t>(64, worker.sessions.size() * 2);
-  }
-  worker.sessions.push_back(session);
+  worker.sessions.push_back(session);  // the sweep drops it once the session has ended
   session->Start();
 }
 
