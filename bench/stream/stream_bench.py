@@ -69,6 +69,7 @@ MAX_RECORDS = 1000  # ferry's batch.max_records (--max-records)
 LATENCY_MAX_WAIT_MS = 2  # ferry's batch.max_wait_ms in the latency runs (--latency-max-wait-ms)
 LATENCY_FETCH_WAIT_MS = 2  # ferry's fetch.wait.max.ms in the latency runs (--latency-fetch-wait-ms)
 LATENCY_SETTINGS = []  # (path, value) overrides of ferry's config in the latency runs (--latency-set)
+THROUGHPUT_SETTINGS = []  # (path, value) overrides in the throughput run (--throughput-set)
 
 
 def set_path(config, path, value):
@@ -119,24 +120,31 @@ def stage_breakdown(log_text):
     """Mean ms per 1,000 events of each stage, from ferry's batch log lines."""
     batches = [json.loads(line) for line in log_text.splitlines() if '"event":"batch"' in line]
     events = sum(b["messages"] for b in batches) or 1
-    stages = ("decode_ms", "score_ms", "write_ms", "write_wait_ms", "commit_ms")
+    stages = ("poll_ms", "decode_ms", "score_ms", "output_ms", "send_ms", "write_ms", "write_wait_ms",
+              "commit_ms")
     per_k = {s: sum(b.get(s, 0) for b in batches) * 1000 / events for s in stages}
     return (f"{len(batches)} batches of {events / max(len(batches), 1):.0f} events; per 1,000 events: "
             + ", ".join(f"{s[:-3]} {v:.2f} ms" for s, v in per_k.items()))
 
 
-def run_ferry(services, workdir, n):
+def run_ferry(services, workdir, n, group="bench-ferry"):
     port = h.free_port()
-    config = ferry_config(services, "rides", "bench-ferry", "preds_ferry", port)
+    config = ferry_config(services, "rides", group, "preds_ferry", port)
     config["metrics"]["log_batches"] = True
-    worker = h.Worker(config, workdir, "ferry-throughput")
+    for path, value in THROUGHPUT_SETTINGS:
+        set_path(config, path, value)
+    worker = h.Worker(config, workdir, "ferry-throughput-" + group)
     name = 'ferry_stream_events_in_total{source="kafka:rides"}'
     h.wait_until("ferry's first batch", lambda: metric(port, name) > 0, timeout=120, interval=0.01)
+    broker = broker_pid(services)
+    cpu_before = cpu_seconds(broker), cpu_seconds(worker.process.pid)
     start = time.time()
     first = metric(port, name)
     h.wait_until("ferry done", lambda: metric(port, name) >= n, timeout=1800, interval=0.05)
     elapsed = time.time() - start
+    cpu = cpu_seconds(broker) - cpu_before[0], cpu_seconds(worker.process.pid) - cpu_before[1]
     worker.stop()
+    print(f"  CPU seconds in the {elapsed:.1f} s: broker {cpu[0]:.1f}, ferry {cpu[1]:.1f}", flush=True)
     print("  ferry stages (write overlaps the next batch's poll, decode and score; write_wait is "
           "what the loop still waited for it): " + stage_breakdown(worker.text()), flush=True)
     return (n - first) / elapsed
@@ -362,6 +370,8 @@ def main():
     parser.add_argument("--latency-set", action="append", default=[], metavar="PATH=VALUE",
                         help="override ferry's config in the latency runs, e.g. "
                              "batch/score_threads=1 or sinks/0/kafka/properties/linger.ms=1")
+    parser.add_argument("--throughput-set", action="append", default=[], metavar="PATH=VALUE",
+                        help="override ferry's config in the throughput run")
     parser.add_argument("--latency-only", action="store_true",
                         help="only the --latency-rates runs (no throughput, no table)")
     parser.add_argument("--ferry-only", action="store_true",
@@ -376,6 +386,7 @@ def main():
     LATENCY_MAX_WAIT_MS = args.latency_max_wait_ms
     LATENCY_FETCH_WAIT_MS = args.latency_fetch_wait_ms
     LATENCY_SETTINGS.extend(tuple(s.split("=", 1)) for s in args.latency_set)
+    THROUGHPUT_SETTINGS.extend(tuple(s.split("=", 1)) for s in args.throughput_set)
     os.environ["FERRY_BINARY"] = os.path.abspath(args.ferry)
     stream_load = os.path.abspath(args.stream_load or os.path.join(
         os.path.dirname(os.path.abspath(args.ferry)), "bench", "stream", "stream_load"))
@@ -404,6 +415,10 @@ def main():
         t0 = time.time()
         produce_all(services, "rides", args.events)
         print(f"produced {args.events} events in {time.time() - t0:.1f} s", flush=True)
+        # The broker's JIT compiles its hot paths over the first million messages or so: a
+        # first, unreported pass (its own consumer group) warms it up for every consumer.
+        print(f"warm-up pass (not reported): {run_ferry(services, workdir, args.events, 'bench-warmup'):,.0f} events/s",
+              flush=True)
         ferry_rate = run_ferry(services, workdir, args.events)
         print(f"ferry: {ferry_rate:,.0f} events/s (batch.max_records {MAX_RECORDS})", flush=True)
         if args.ferry_only:

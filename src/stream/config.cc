@@ -240,9 +240,14 @@ absl::Status Parse(const Reader& r, const YAML::Node& root, const std::string& b
 
   // batch, errors, metrics
   if (YAML::Node b = root["batch"]) {
-    RETURN_IF_ERROR_CFG(r.OnlyKeys(b, "batch", {"max_records", "max_wait_ms", "score_threads"}));
+    RETURN_IF_ERROR_CFG(r.OnlyKeys(
+        b, "batch", {"max_records", "max_wait_ms", "score_threads", "max_in_flight"}));
     RETURN_IF_ERROR_CFG(r.Get(b, "score_threads", "batch.", &c->score_threads));
     if (c->score_threads < 1) return r.Error("batch.score_threads", "must be at least 1");
+    RETURN_IF_ERROR_CFG(r.Get(b, "max_in_flight", "batch.", &c->max_in_flight));
+    if (c->max_in_flight < 1 || c->max_in_flight > 64) {
+      return r.Error("batch.max_in_flight", "must be between 1 and 64");
+    }
     RETURN_IF_ERROR_CFG(r.Get(b, "max_records", "batch.", &c->max_records));
     RETURN_IF_ERROR_CFG(r.Get(b, "max_wait_ms", "batch.", &c->max_wait_ms));
     if (c->max_records == 0) return r.Error("batch.max_records", "must be at least 1");

@@ -1,8 +1,12 @@
 // Kafka sink: one producer (acks=all), the event id as message key so one id always lands in
 // one partition, and a batch is accepted only when every message's delivery report is OK.
+// Pipelined: each Send produces a batch's messages tagged with that batch's delivery count, so
+// several batches can be on their way to the broker while the oldest is awaited.
 #include <librdkafka/rdkafkacpp.h>
 
-#include <atomic>
+#include <algorithm>
+#include <chrono>
+#include <map>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -49,49 +53,114 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
   const std::string& name() const override { return name_; }
 
   absl::Status Write(const SinkBatch& batch) override {
-    if (batch.size() == 0) return absl::OkStatus();
-    failed_ = 0;
-    first_error_.clear();
-    for (size_t i = 0; i < batch.size(); ++i) {
+    const uint64_t ticket = Send(batch);
+    while (true) {
+      absl::Status status = Await(ticket, std::chrono::milliseconds(1000));
+      if (status.code() != absl::StatusCode::kDeadlineExceeded) return status;
+    }
+  }
+
+  bool pipelined() const override { return true; }
+
+  uint64_t Send(const SinkBatch& batch) override {
+    const uint64_t ticket = next_ticket_++;
+    Delivery& d = deliveries_[ticket];
+    d.deadline = std::chrono::steady_clock::now() + kDeliveryTimeout;
+    for (size_t i = 0; i < batch.size() && d.send_error.ok(); ++i) {
       const std::string& key = batch.ids[i];
       const std::string& value = batch.json[i];
+      ++d.outstanding;
       while (true) {
         RdKafka::ErrorCode code = producer_->produce(
             config_.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-            const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, nullptr);
+            const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, &d);
         if (code == RdKafka::ERR_NO_ERROR) break;
         if (code == RdKafka::ERR__QUEUE_FULL) {
           producer_->poll(10);  // the queue drains as deliveries complete
           continue;
         }
-        return absl::InvalidArgumentError(
+        --d.outstanding;
+        d.send_error = absl::InvalidArgumentError(
             absl::StrCat(name_, ": cannot produce: ", RdKafka::err2str(code)));
+        break;
       }
     }
-    RdKafka::ErrorCode code = producer_->flush(60000);
-    if (code != RdKafka::ERR_NO_ERROR) {
-      return absl::UnavailableError(absl::StrCat(name_, ": messages not delivered within 60 s (",
-                                                 RdKafka::err2str(code), ")"));
-    }
-    if (failed_ > 0) {
-      return absl::UnavailableError(absl::StrCat(name_, ": ", failed_.load(), " of ", batch.size(),
-                                                 " messages failed: ", first_error_));
-    }
-    return absl::OkStatus();
+    producer_->poll(0);  // serves the reports that are in already
+    return ticket;
   }
 
+  absl::Status Await(uint64_t ticket, std::chrono::milliseconds wait) override {
+    auto it = deliveries_.find(ticket);
+    if (it == deliveries_.end()) return absl::InternalError(name_ + ": unknown batch ticket");
+    Delivery& d = it->second;
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (d.outstanding > 0) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= d.deadline) break;
+      if (now >= until) return absl::DeadlineExceededError(name_ + ": not yet acknowledged");
+      // poll() serves the delivery reports that are in, waiting up to `left` for the first.
+      // Messages go out as linger.ms and batch.num.messages say (flush() would send them at
+      // once, in requests too small for the broker to keep up).
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
+      producer_->poll(static_cast<int>(std::max<int64_t>(1, left.count())));
+    }
+    absl::Status result = d.send_error;
+    if (result.ok() && d.outstanding > 0) {
+      result = absl::UnavailableError(absl::StrCat(
+          name_, ": ", d.outstanding, " messages not delivered within ",
+          std::chrono::duration_cast<std::chrono::seconds>(kDeliveryTimeout).count(), " s"));
+    } else if (result.ok() && d.failed > 0) {
+      result = absl::UnavailableError(absl::StrCat(name_, ": ", d.failed, " messages failed: ",
+                                                   d.first_error));
+    }
+    // Reports still due reference `d`: it stays (and is dropped later) until they are in.
+    if (d.outstanding == 0) {
+      deliveries_.erase(it);
+    } else {
+      d.abandoned = true;
+    }
+    DropAbandoned();
+    return result;
+  }
+
+  // Delivery reports are served by poll/flush, on the thread that calls Send and Await.
   void dr_cb(RdKafka::Message& message) override {
-    if (message.err() != RdKafka::ERR_NO_ERROR) {
-      if (failed_++ == 0) first_error_ = message.errstr();
+    auto* d = static_cast<Delivery*>(message.msg_opaque());
+    if (d == nullptr) return;
+    --d->outstanding;
+    if (message.err() != RdKafka::ERR_NO_ERROR && d->failed++ == 0) {
+      d->first_error = message.errstr();
     }
   }
 
  private:
+  // One Send's messages: how many reports are still due and what failed.
+  struct Delivery {
+    size_t outstanding = 0;
+    size_t failed = 0;
+    std::string first_error;
+    absl::Status send_error;  // produce refused a message: the rest of the batch was not sent
+    std::chrono::steady_clock::time_point deadline;
+    bool abandoned = false;  // awaited already; dropped once its last report is in
+  };
+  // Beyond librdkafka's message.timeout.ms (30 s by default), which fails undelivered messages.
+  static constexpr std::chrono::seconds kDeliveryTimeout{60};
+
+  void DropAbandoned() {
+    for (auto it = deliveries_.begin(); it != deliveries_.end();) {
+      if (it->second.abandoned && it->second.outstanding == 0) {
+        it = deliveries_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
   SinkConfig config_;
   std::string name_;
+  uint64_t next_ticket_ = 1;
+  std::map<uint64_t, Delivery> deliveries_;  // before producer_: reports may refer to them
   std::unique_ptr<RdKafka::Producer> producer_;
-  std::atomic<size_t> failed_ = 0;
-  std::string first_error_;
 };
 
 }  // namespace

@@ -96,9 +96,22 @@ absl::StatusOr<Processor::Batch> Processor::Prepare(std::vector<Message> message
   if (!model_.bundle) return model_error_;
   DecodedEvents events = decoder_.Decode(messages);
   batch.decoded = Clock::now();
-  bundle::ScoredBatch scored =
-      ScoreInParallel(*model_.bundle, events.inputs, config_.score_threads);
+  const size_t rows = events.inputs.num_rows();
+  // Splitting a batch costs a thread handoff and a copy of the slices: it only pays when one
+  // thread would take a while. The estimate comes from the batches scored so far.
+  int threads = config_.score_threads;
+  if (threads > 1 && score_seconds_per_row_ >= 0 &&
+      score_seconds_per_row_ * static_cast<double>(rows) < kSplitAboveSeconds) {
+    threads = 1;
+  }
+  bundle::ScoredBatch scored = ScoreInParallel(*model_.bundle, events.inputs, threads);
   batch.scored_at = Clock::now();
+  if (rows > 0) {  // CPU time per row, roughly: elapsed times the threads used
+    const double per_row = std::chrono::duration<double>(batch.scored_at - batch.decoded).count() *
+                           threads / static_cast<double>(rows);
+    score_seconds_per_row_ =
+        score_seconds_per_row_ < 0 ? per_row : 0.8 * score_seconds_per_row_ + 0.2 * per_row;
+  }
   std::vector<DeadLetter> dead;
   for (const DecodeFailure& f : events.failures) {
     dead.push_back({"", f.position, f.error, messages[f.message].attempts, f.payload});
@@ -109,6 +122,7 @@ absl::StatusOr<Processor::Batch> Processor::Prepare(std::vector<Message> message
   if (!dead.empty()) {
     job->dead_letters = BuildDeadLetters(dead, model_.name, model_.version, now_ms);
   }
+  batch.built = Clock::now();
   batch.events_in = events.ids.size() + events.failures.size();
   batch.scored = job->outputs.size();
   batch.dead_lettered = dead.size();
@@ -119,12 +133,12 @@ absl::StatusOr<Processor::Batch> Processor::Prepare(std::vector<Message> message
   return batch;
 }
 
-absl::Status Processor::FinishInFlight(const std::atomic<bool>& stop) {
-  if (!in_flight_) return absl::OkStatus();
+absl::Status Processor::FinishOldest(const std::atomic<bool>& stop) {
+  if (in_flight_.empty()) return absl::OkStatus();
   const auto waiting = Clock::now();
   WriteOutcome outcome = writer_.Wait();
-  Batch batch = std::move(*in_flight_);
-  in_flight_.reset();
+  Batch batch = std::move(in_flight_.front());
+  in_flight_.pop_front();
   const auto committing = Clock::now();
   batch.wait_ms = Ms(committing - waiting);
   if (!outcome.status.ok()) return outcome.status;
@@ -137,6 +151,14 @@ absl::Status Processor::FinishInFlight(const std::atomic<bool>& stop) {
              {{"source", source_->name()}, {"error", std::string(committed.message())}});
   }
   ReportBatch(batch, outcome, committed.ok());
+  return absl::OkStatus();
+}
+
+absl::Status Processor::FinishAll(const std::atomic<bool>& stop) {
+  while (!in_flight_.empty()) {
+    absl::Status status = FinishOldest(stop);
+    if (!status.ok()) return status;
+  }
   return absl::OkStatus();
 }
 
@@ -166,8 +188,11 @@ void Processor::ReportBatch(const Batch& batch, const WriteOutcome& outcome, boo
   w.Key("model").String(batch.model).Key("version").String(batch.version);
   w.Key("committed").Bool(committed);
   w.Key("processing_ms").Double(seconds * 1000.0);
+  w.Key("poll_ms").Double(batch.poll_ms);
   w.Key("decode_ms").Double(Ms(batch.decoded - batch.polled));
   w.Key("score_ms").Double(Ms(batch.scored_at - batch.decoded));
+  w.Key("output_ms").Double(Ms(batch.built - batch.scored_at));
+  w.Key("send_ms").Double(outcome.send_ms);
   w.Key("write_ms").Double(outcome.write_ms);
   w.Key("write_wait_ms").Double(batch.wait_ms);
   w.Key("commit_ms").Double(batch.commit_ms);
@@ -189,11 +214,10 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
   int poll_failures = 0;
   absl::Status result = absl::OkStatus();
   while (!stop && result.ok()) {
-    // A write that finished while we scored is committed before the next (blocking) poll.
-    if (writer_.ready()) {
-      result = FinishInFlight(stop);
-      if (!result.ok()) break;
-    }
+    // Writes that finished while we scored are committed before the next (blocking) poll.
+    while (result.ok() && writer_.ready()) result = FinishOldest(stop);
+    if (!result.ok()) break;
+    const auto polling = Clock::now();
     auto messages =
         source_->Poll(config_.max_records, std::chrono::milliseconds(config_.max_wait_ms));
     if (!messages.ok()) {
@@ -202,7 +226,7 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
                               absl::StrCat(source_->name(), ": ", messages.status().message()));
         break;
       }
-      result = FinishInFlight(stop);
+      result = FinishAll(stop);
       ++poll_failures;
       if (poll_failures == 1 || poll_failures % 20 == 0) {
         LogEvent("source_unavailable",
@@ -214,7 +238,7 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
     }
     poll_failures = 0;
     if (messages->empty()) {
-      result = FinishInFlight(stop);
+      result = FinishAll(stop);
       if (result.ok()) writer_.WriteIdle();  // lets file sinks roll by age
       UpdateLag();
       continue;
@@ -225,14 +249,17 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
       result = batch.status();
       break;
     }
-    // Batch N is accepted and committed before N+1 goes to the sinks: commits stay in order.
-    result = FinishInFlight(stop);
+    batch->poll_ms = Ms(batch->polled - polling);
+    // At most max_in_flight batches under way; commits stay in poll order.
+    while (result.ok() && in_flight_.size() >= static_cast<size_t>(config_.max_in_flight)) {
+      result = FinishOldest(stop);
+    }
     if (!result.ok()) break;
-    in_flight_ = std::move(*batch);
+    in_flight_.push_back(std::move(*batch));
     writer_.Start(std::move(job), stop);
     UpdateLag();
   }
-  if (result.ok()) result = FinishInFlight(stop);  // SIGTERM: finish what is in flight
+  if (result.ok()) result = FinishAll(stop);  // SIGTERM: finish what is in flight
   if (result.code() == absl::StatusCode::kCancelled) {
     LogEvent("stopped_uncommitted",
              {{"note",
@@ -240,7 +267,10 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
                "and will be delivered again"}});
     result = absl::OkStatus();
   }
-  if (writer_.busy()) (void)writer_.Wait();  // an error left a write under way: not committed
+  if (writer_.busy()) {  // after an error: what is under way is given up, not committed
+    writer_.Cancel();
+    while (writer_.busy()) (void)writer_.Wait();
+  }
   writer_.Close();
   absl::Status closed = source_->Close();
   if (result.ok() && !closed.ok()) result = closed;

@@ -36,7 +36,7 @@ SinkWriter::SinkWriter(const StreamConfig& config, std::vector<std::unique_ptr<S
       metrics_(metrics) {}
 
 SinkWriter::~SinkWriter() {
-  if (busy_) (void)Wait();
+  while (busy()) (void)Wait();
   if (!thread_.joinable()) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -48,12 +48,16 @@ SinkWriter::~SinkWriter() {
 
 void SinkWriter::Start(WriteJob job, const std::atomic<bool>& stop) {
   stop_ = &stop;
-  job_ = std::make_unique<WriteJob>(std::move(job));
-  busy_ = true;
+  auto slot = std::make_unique<Slot>();
+  slot->job = std::move(job);
+  slot->started = Clock::now();
+  slot->tickets.assign(sinks_.size(), 0);
+  slot->attempts.assign(sinks_.size(), 0);
+  slot->accepted.assign(sinks_.size(), false);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    pending_ = job_.get();
-    written_ = false;
+    slots_.push_back(std::move(slot));
+    ++started_;
   }
   cv_.notify_all();
   if (!thread_.joinable()) thread_ = std::thread([this] { WriterLoop(); });
@@ -62,37 +66,118 @@ void SinkWriter::Start(WriteJob job, const std::atomic<bool>& stop) {
 void SinkWriter::WriterLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    cv_.wait(lock, [this] { return pending_ != nullptr || quit_; });
-    if (pending_ == nullptr) return;  // quit_, nothing left to write
-    const WriteJob* job = pending_;
-    pending_ = nullptr;
-    lock.unlock();
-    WriteOutcome outcome = Write(*job);
-    lock.lock();
-    outcome_ = std::move(outcome);
-    written_ = true;
-    cv_.notify_all();
+    // Sending comes first: a new batch goes to the pipelined sinks while older ones are on
+    // their way. Then the oldest unfinished batch is awaited, a short slice at a time.
+    if (sent_ < started_) {
+      Slot* slot = SlotAt(sent_);
+      lock.unlock();
+      Send(*slot);
+      slot->outcome.send_ms =
+          std::chrono::duration<double, std::milli>(Clock::now() - slot->started).count();
+      lock.lock();
+      ++sent_;
+      continue;
+    }
+    if (finished_ < sent_) {
+      Slot* slot = SlotAt(finished_);
+      lock.unlock();
+      const bool finished = Finish(*slot);
+      lock.lock();
+      if (finished) {
+        slot->done = true;
+        ++finished_;
+        cv_.notify_all();
+      }
+      continue;
+    }
+    if (quit_) return;
+    cv_.wait(lock);
   }
+}
+
+void SinkWriter::Send(Slot& slot) {
+  for (size_t i = 0; i < sinks_.size() && !slot.failed; ++i) {
+    Sink& sink = *sinks_[i];
+    if (sink.pipelined()) {
+      slot.tickets[i] = sink.Send(slot.job.outputs);
+      slot.attempts[i] = 1;
+      continue;
+    }
+    absl::Status status = WriteWithRetry(sink, slot.job.outputs);
+    if (!status.ok()) {
+      slot.outcome.status = status;
+      slot.failed = true;
+      return;
+    }
+    slot.accepted[i] = true;
+    metrics_->Add("ferry_stream_events_out_total", MetricLabel("sink", sink.name()),
+                  static_cast<double>(slot.job.outputs.size()));
+  }
+}
+
+bool SinkWriter::Finish(Slot& slot) {
+  if (slot.failed) return true;
+  if (cancelled_) {
+    slot.outcome.status = absl::CancelledError("the write was given up after an earlier error");
+    return true;
+  }
+  constexpr std::chrono::milliseconds kSlice(1);  // then a batch started meanwhile is sent
+  for (size_t i = 0; i < sinks_.size(); ++i) {
+    if (slot.accepted[i]) continue;
+    Sink& sink = *sinks_[i];
+    absl::Status status = sink.Await(slot.tickets[i], kSlice);
+    if (status.code() == absl::StatusCode::kDeadlineExceeded) return false;
+    if (!status.ok()) {
+      absl::Status retry = Retry(sink, slot.attempts[i], status);
+      if (!retry.ok()) {
+        slot.outcome.status = retry;
+        slot.failed = true;
+        return true;
+      }
+      slot.tickets[i] = sink.Send(slot.job.outputs);
+      ++slot.attempts[i];
+      return false;
+    }
+    slot.accepted[i] = true;
+    metrics_->Add("ferry_stream_events_out_total", MetricLabel("sink", sink.name()),
+                  static_cast<double>(slot.job.outputs.size()));
+  }
+  const WriteJob& job = slot.job;
+  if (job.dead_letters.size() > 0) {
+    if (dead_letter_) {
+      slot.outcome.status = WriteWithRetry(*dead_letter_, job.dead_letters);
+      if (!slot.outcome.status.ok()) return true;
+    } else {
+      for (const std::string& line : job.dead_letters.json) {
+        LogLine("{\"dead_letter\":" + line + "}");
+      }
+    }
+    metrics_->Add("ferry_stream_events_dead_lettered_total",
+                  MetricLabel("sink", dead_letter_ ? dead_letter_->name() : "log"),
+                  static_cast<double>(job.dead_letters.size()));
+  }
+  slot.outcome.write_ms =
+      std::chrono::duration<double, std::milli>(Clock::now() - slot.started).count();
+  return true;
 }
 
 bool SinkWriter::ready() const {
-  if (!busy_) return false;
+  if (!busy()) return false;
   std::lock_guard<std::mutex> lock(mu_);
-  return written_;
+  return slots_.front()->done;
 }
 
 WriteOutcome SinkWriter::Wait() {
-  if (!busy_) return {};
-  WriteOutcome outcome;
+  if (!busy()) return {};
+  std::unique_ptr<Slot> slot;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return written_; });
-    outcome = std::move(outcome_);
-    written_ = false;
+    cv_.wait(lock, [this] { return slots_.front()->done; });
+    slot = std::move(slots_.front());
+    slots_.pop_front();
+    ++waited_;
   }
-  busy_ = false;
-  job_.reset();
-  return outcome;
+  return std::move(slot->outcome);
 }
 
 void SinkWriter::WriteIdle() {
@@ -111,51 +196,34 @@ void SinkWriter::Close() {
   if (dead_letter_) (void)dead_letter_->Close();
 }
 
-WriteOutcome SinkWriter::Write(const WriteJob& job) {
-  const auto started = Clock::now();
-  WriteOutcome outcome;
-  for (auto& sink : sinks_) {
-    outcome.status = WriteWithRetry(*sink, job.outputs);
-    if (!outcome.status.ok()) return outcome;
-    metrics_->Add("ferry_stream_events_out_total", MetricLabel("sink", sink->name()),
-                  static_cast<double>(job.outputs.size()));
+absl::Status SinkWriter::Retry(Sink& sink, int attempt, const absl::Status& failure) {
+  if (failure.code() != absl::StatusCode::kUnavailable) {
+    return absl::Status(failure.code(), absl::StrCat(sink.name(), ": ", failure.message()));
   }
-  if (job.dead_letters.size() > 0) {
-    if (dead_letter_) {
-      outcome.status = WriteWithRetry(*dead_letter_, job.dead_letters);
-      if (!outcome.status.ok()) return outcome;
-    } else {
-      for (const std::string& line : job.dead_letters.json) {
-        LogLine("{\"dead_letter\":" + line + "}");
-      }
-    }
-    metrics_->Add("ferry_stream_events_dead_lettered_total",
-                  MetricLabel("sink", dead_letter_ ? dead_letter_->name() : "log"),
-                  static_cast<double>(job.dead_letters.size()));
+  metrics_->Add("ferry_stream_sink_retries_total", MetricLabel("sink", sink.name()), 1);
+  if (config_.sink_retries > 0 && attempt >= config_.sink_retries) {
+    return absl::UnavailableError(
+        absl::StrCat(sink.name(), " is still unavailable after ", attempt,
+                     " attempts (errors.max_retries); nothing of the batch was committed: ",
+                     failure.message()));
   }
-  outcome.write_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-  return outcome;
+  LogEvent("sink_retry", {{"sink", sink.name()}, {"error", std::string(failure.message())}},
+           {{"attempt", attempt}, {"backoff_ms", BackoffMs(config_, attempt)}});
+  const auto until = Clock::now() + std::chrono::milliseconds(BackoffMs(config_, attempt));
+  while (Clock::now() < until) {
+    if (*stop_ || cancelled_) return absl::CancelledError("stopped while a sink was down");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (*stop_ || cancelled_) return absl::CancelledError("stopped while a sink was down");
+  return absl::OkStatus();
 }
 
 absl::Status SinkWriter::WriteWithRetry(Sink& sink, const SinkBatch& batch) {
   for (int attempt = 1;; ++attempt) {
     absl::Status status = sink.Write(batch);
     if (status.ok()) return status;
-    if (status.code() != absl::StatusCode::kUnavailable) {
-      return absl::Status(status.code(), absl::StrCat(sink.name(), ": ", status.message()));
-    }
-    metrics_->Add("ferry_stream_sink_retries_total", MetricLabel("sink", sink.name()), 1);
-    if (config_.sink_retries > 0 && attempt >= config_.sink_retries) {
-      return absl::UnavailableError(
-          absl::StrCat(sink.name(), " is still unavailable after ", attempt,
-                       " attempts (errors.max_retries); nothing of the batch was committed: ",
-                       status.message()));
-    }
-    LogEvent("sink_retry", {{"sink", sink.name()}, {"error", std::string(status.message())}},
-             {{"attempt", attempt}, {"backoff_ms", BackoffMs(config_, attempt)}});
-    if (!SleepBackoff(config_, attempt, *stop_)) {
-      return absl::CancelledError("stopped while a sink was down");
-    }
+    absl::Status retry = Retry(sink, attempt, status);
+    if (!retry.ok()) return retry;
   }
 }
 

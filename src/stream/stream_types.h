@@ -4,10 +4,11 @@
 //
 // Contract of the loop (processor.h): Poll a batch, score it, Write it to every sink until each
 // returns OK (a sink's OK means durably accepted), then Commit the batch's positions. Batches are
-// committed in poll order, but the loop may Poll batch N+1 before it commits batch N. A source
-// never commits a position it did not hand out, and a sink may see the same event twice after a
-// crash (at-least-once); sinks keyed by event id make that harmless. A Source is used from the
-// loop's thread only; a Sink from one thread at a time (the loop's sink writer).
+// committed in poll order, but the loop may Poll (and, up to batch.max_in_flight, Write) later
+// batches before it commits batch N. A source never commits a position it did not hand out,
+// and a sink may see the same event twice after a crash (at-least-once); sinks keyed by event
+// id make that harmless. A Source is used from the loop's thread only; a Sink from one thread
+// at a time (the loop's sink writer).
 #ifndef FERRY_STREAM_STREAM_TYPES_H_
 #define FERRY_STREAM_STREAM_TYPES_H_
 
@@ -71,6 +72,17 @@ class Sink {
   // Writes the batch; OK means durably accepted. Unavailable when the destination is down
   // (the loop retries with backoff); other codes are configuration problems (the loop stops).
   virtual absl::Status Write(const SinkBatch& batch) = 0;
+
+  // Pipelined sinks (Kafka) take several batches at once: Send starts writing `batch` and
+  // returns a ticket without waiting; Await(ticket, wait) returns OK once that batch is durably
+  // accepted, DeadlineExceeded when it is not yet after `wait`, or Write's errors. A ticket is
+  // awaited until it is no longer DeadlineExceeded. Other sinks are only ever Written.
+  virtual bool pipelined() const { return false; }
+  virtual uint64_t Send(const SinkBatch& /*batch*/) { return 0; }
+  virtual absl::Status Await(uint64_t /*ticket*/, std::chrono::milliseconds /*wait*/) {
+    return absl::UnimplementedError(name() + " is not a pipelined sink");
+  }
+
   // Finishes open files or flushes producers at shutdown.
   virtual absl::Status Close() { return absl::OkStatus(); }
 };
