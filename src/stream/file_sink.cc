@@ -69,6 +69,7 @@ class FileSink : public Sink {
   }
 
   const std::string& name() const override { return name_; }
+  bool reads_table() const override { return config_.format == "csv"; }
 
   absl::Status Write(const SinkBatch& batch) override {
     const bool csv = config_.format == "csv";

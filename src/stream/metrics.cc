@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -58,18 +59,22 @@ void Metrics::Set(const std::string& name, const std::string& labels, double val
 }
 
 void Metrics::Observe(const std::string& name, const std::string& labels, double value) {
+  ObserveAll(name, labels, {value});
+}
+
+void Metrics::ObserveAll(const std::string& name, const std::string& labels,
+                         const std::vector<double>& values) {
   std::lock_guard<std::mutex> lock(mu_);
   Family& f = families_[name];
   Histogram& h = f.histograms[labels];
   if (h.counts.size() != f.buckets.size()) h.counts.assign(f.buckets.size(), 0);
-  for (size_t b = 0; b < f.buckets.size(); ++b) {
-    if (value <= f.buckets[b]) {
-      ++h.counts[b];
-      break;
-    }
+  for (double value : values) {
+    // The first bucket whose upper bound holds the value (none: only +Inf counts it).
+    auto b = std::lower_bound(f.buckets.begin(), f.buckets.end(), value);
+    if (b != f.buckets.end()) ++h.counts[b - f.buckets.begin()];
+    ++h.count;
+    h.sum += value;
   }
-  ++h.count;
-  h.sum += value;
 }
 
 double Metrics::Get(const std::string& name, const std::string& labels) const {

@@ -29,6 +29,9 @@ class Metrics {
   void Add(const std::string& name, const std::string& labels, double delta);
   void Set(const std::string& name, const std::string& labels, double value);
   void Observe(const std::string& name, const std::string& labels, double value);
+  // Observe for each of `values`, under one lock.
+  void ObserveAll(const std::string& name, const std::string& labels,
+                  const std::vector<double>& values);
 
   std::string Render() const;
   // Value of a counter or gauge series (0 when absent), for tests.

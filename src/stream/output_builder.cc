@@ -34,7 +34,7 @@ std::string FormatTimestampMs(int64_t unix_ms) {
 SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
                        const std::string& version, const DecodedEvents& events,
                        const bundle::ScoredBatch& scored, const std::vector<Message>& messages,
-                       int64_t now_ms, std::vector<DeadLetter>* dead) {
+                       int64_t now_ms, std::vector<DeadLetter>* dead, bool with_table) {
   SinkBatch out;
   const std::string processed_at = FormatTimestampMs(now_ms);
   std::vector<size_t> good;
@@ -79,6 +79,7 @@ SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
     std::string line = event_writer.Event(model, version, id, r, processed_at);
     out.ids.push_back(id);
     out.json.push_back(std::move(line));
+    if (!with_table) continue;
 
     if (id_col >= 0) columns[id_col].push_back(Value::String(id));
     if (model_col >= 0) columns[model_col].push_back(Value::String(model));
@@ -94,6 +95,7 @@ SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
     }
   }
   out.table = RecordBatch(good.size());
+  if (!with_table) return out;
   for (size_t c = 0; c < names.size(); ++c) out.table.AddColumn(names[c], std::move(columns[c]));
   return out;
 }

@@ -39,11 +39,12 @@ struct DeadLetter {
 std::string FormatTimestampMs(int64_t unix_ms);
 
 // Output events for the rows of `scored` that succeeded (rows are those of `events.inputs`);
-// the failed rows are appended to `dead` with their error.
+// the failed rows are appended to `dead` with their error. `with_table`: also as table rows
+// (else the batch's table has its row count and no columns: no sink reads it).
 SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
                        const std::string& version, const DecodedEvents& events,
                        const bundle::ScoredBatch& scored, const std::vector<Message>& messages,
-                       int64_t now_ms, std::vector<DeadLetter>* dead);
+                       int64_t now_ms, std::vector<DeadLetter>* dead, bool with_table = true);
 
 // The dead letters as a batch for a dead-letter sink; ids are the events' ids, or their
 // positions when the id is unknown.

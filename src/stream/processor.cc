@@ -31,7 +31,8 @@ Processor::Processor(const StreamConfig& config, std::unique_ptr<Source> source,
       writer_(config, std::move(sinks), std::move(dead_letter), metrics),
       models_(models),
       metrics_(metrics),
-      decoder_(config.events) {
+      decoder_(config.events),
+      sinks_read_table_(writer_.reads_table()) {
   DescribeMetrics();
 }
 
@@ -118,7 +119,7 @@ absl::StatusOr<Processor::Batch> Processor::Prepare(std::vector<Message> message
   }
   const int64_t now_ms = absl::ToUnixMillis(absl::Now());
   job->outputs = BuildOutputs(config_.output, model_.name, model_.version, events, scored, messages,
-                              now_ms, &dead);
+                              now_ms, &dead, sinks_read_table_);
   if (!dead.empty()) {
     job->dead_letters = BuildDeadLetters(dead, model_.name, model_.version, now_ms);
   }
@@ -172,10 +173,12 @@ void Processor::ReportBatch(const Batch& batch, const WriteOutcome& outcome, boo
                     static_cast<double>(batch.messages.size()));
   metrics_->Observe("ferry_stream_processing_seconds", source_label, seconds);
   const int64_t done_ms = absl::ToUnixMillis(absl::Now());
+  std::vector<double> end_to_end;
+  end_to_end.reserve(batch.event_time_ms.size());
   for (int64_t t : batch.event_time_ms) {
-    if (t > 0)
-      metrics_->Observe("ferry_stream_end_to_end_seconds", source_label, (done_ms - t) / 1000.0);
+    if (t > 0) end_to_end.push_back((done_ms - t) / 1000.0);
   }
+  metrics_->ObserveAll("ferry_stream_end_to_end_seconds", source_label, end_to_end);
   ++batches_;
   if (!config_.log_batches) return;
   std::string line;

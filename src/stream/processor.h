@@ -83,6 +83,7 @@ class Processor {
   const ModelProvider* models_;
   Metrics* metrics_;
   EventDecoder decoder_;
+  const bool sinks_read_table_;  // else output batches carry JSON lines only
   ModelChoice model_;  // last good choice
   absl::Status model_error_;
   std::deque<Batch> in_flight_;  // handed to writer_, not yet committed, oldest first

@@ -161,6 +161,13 @@ bool SinkWriter::Finish(Slot& slot) {
   return true;
 }
 
+bool SinkWriter::reads_table() const {
+  for (const auto& sink : sinks_) {
+    if (sink->reads_table()) return true;
+  }
+  return false;
+}
+
 bool SinkWriter::ready() const {
   if (!busy()) return false;
   std::lock_guard<std::mutex> lock(mu_);

@@ -59,6 +59,8 @@ class SinkWriter {
   // Queues `job` behind those under way. `stop` cancels the sinks' backoffs; it must outlive
   // the writes.
   void Start(WriteJob job, const std::atomic<bool>& stop);
+  // True when one of the sinks reads SinkBatch::table.
+  bool reads_table() const;
   // Batches started and not yet Waited for.
   size_t in_flight() const { return started_ - waited_; }
   bool busy() const { return in_flight() > 0; }

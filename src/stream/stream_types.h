@@ -38,7 +38,8 @@ struct Message {
 };
 
 // What every sink receives for one batch. `json[i]` is the output event of `ids[i]`; `table`
-// holds the same events as rows (one column per output field) for SQL and CSV sinks.
+// holds the same events as rows (one column per output field) for SQL and CSV sinks (only when
+// one of the sinks reads_table(): else it has no columns).
 struct SinkBatch {
   std::vector<std::string> ids;
   std::vector<std::string> json;
@@ -78,6 +79,8 @@ class Sink {
   // accepted, DeadlineExceeded when it is not yet after `wait`, or Write's errors. A ticket is
   // awaited until it is no longer DeadlineExceeded. Other sinks are only ever Written.
   virtual bool pipelined() const { return false; }
+  // True when Write reads SinkBatch::table (SQL tables, CSV files), not only the JSON lines.
+  virtual bool reads_table() const { return false; }
   virtual uint64_t Send(const SinkBatch& /*batch*/) { return 0; }
   virtual absl::Status Await(uint64_t /*ticket*/, std::chrono::milliseconds /*wait*/) {
     return absl::UnimplementedError(name() + " is not a pipelined sink");

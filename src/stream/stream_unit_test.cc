@@ -219,6 +219,15 @@ TEST(OutputBuilderTest, NestedAndFlatShapesAndDeadRows) {
   out = BuildOutputs(oc, "ride_duration", "3", events, TwoScoredRows(), messages, 0, &dead);
   EXPECT_EQ(out.json[0],
             R"({"model":"ride_duration","version":"3","ride_id":"r1","duration":18.25})");
+  EXPECT_EQ(Cell(out.table, "duration", 0), "18.25");
+
+  // Without table rows (no sink reads them) the JSON lines are the same.
+  SinkBatch lines_only =
+      BuildOutputs(oc, "ride_duration", "3", events, TwoScoredRows(), messages, 0, &dead, false);
+  EXPECT_EQ(lines_only.json, out.json);
+  EXPECT_EQ(lines_only.ids, out.ids);
+  EXPECT_EQ(lines_only.table.num_rows(), 1u);
+  EXPECT_EQ(lines_only.table.num_columns(), 0u);
   dead.resize(1);
 
   SinkBatch letters = BuildDeadLetters(dead, "ride_duration", "3", 0);
@@ -336,6 +345,15 @@ TEST(MetricsTest, PrometheusText) {
       << text;
   EXPECT_NE(text.find("lat_count 3\n"), std::string::npos);
   EXPECT_EQ(m.Get("x_total", "sink=\"a\""), 5);
+
+  // ObserveAll counts like one Observe per value; a value equal to a bound is in its bucket.
+  m.ObserveAll("lat", "", {0.1, 1, 1.5});
+  text = m.Render();
+  EXPECT_NE(
+      text.find("lat_bucket{le=\"0.1\"} 2\nlat_bucket{le=\"1.0\"} 4\nlat_bucket{le=\"+Inf\"} 6\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("lat_count 6\n"), std::string::npos) << text;
 }
 
 }  // namespace

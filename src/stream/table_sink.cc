@@ -31,6 +31,8 @@ class TableSink : public Sink {
         key_column_(std::move(key_column)),
         name_(absl::StrCat(config_.type, ":", config_.table)) {}
 
+  bool reads_table() const override { return true; }
+
   const std::string& name() const override { return name_; }
 
   absl::Status Write(const SinkBatch& batch) override {
