@@ -70,6 +70,14 @@ LATENCY_MAX_WAIT_MS = 2  # ferry's batch.max_wait_ms in the latency runs (--late
 LATENCY_FETCH_WAIT_MS = 2  # ferry's fetch.wait.max.ms in the latency runs (--latency-fetch-wait-ms)
 LATENCY_SETTINGS = []  # (path, value) overrides of ferry's config in the latency runs (--latency-set)
 THROUGHPUT_SETTINGS = []  # (path, value) overrides in the throughput run (--throughput-set)
+# Kafka 0.9's cost is per request more than per message: a reader fetching with
+# fetch.min.bytes 1 and a generator sending every 1 ms burst with linger.ms 0 made thousands of
+# small requests a second and took most of the broker's core from the system under test. The
+# reader waits for 16 KiB (or its fetch.wait.max.ms, 2 ms) and the generator lingers 1 ms: both
+# can only add to the latency measured (the send time is taken before the linger).
+READER_PROPERTIES = ["fetch.min.bytes=16384"]  # of stream_load read (+ --reader-property)
+GENERATOR_PROPERTIES = ["linger.ms=1"]  # of stream_load produce (+ --generator-property)
+LATENCY_FETCH_MIN_BYTES = 16384  # ferry's source fetch.min.bytes in the latency runs
 
 
 def set_path(config, path, value):
@@ -246,7 +254,8 @@ def start_reader(harness, services, topic, count, seconds, warmup):
                                 stdout=subprocess.PIPE, text=True)
     return subprocess.Popen([harness, "read", "--brokers", services.brokers, "--topic", topic,
                              "--count", str(count), "--idle-timeout-s", "5", "--first-timeout-s",
-                             str(warmup + 60), *KAFKA_09_ARGS],
+                             str(warmup + 60), *KAFKA_09_ARGS,
+                             *[a for kv in READER_PROPERTIES for a in ("-X", kv)]],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
 
@@ -255,7 +264,8 @@ def produce_paced(harness, services, topic, rate, count):
     in this process). Returns stream_load's report (sent, rate, max_backlog_ms, cpu_s)."""
     if harness != "python":
         done = subprocess.run([harness, "produce", "--brokers", services.brokers, "--topic",
-                               topic, "--rate", str(rate), "--count", str(count), *KAFKA_09_ARGS],
+                               topic, "--rate", str(rate), "--count", str(count), *KAFKA_09_ARGS,
+                               *[a for kv in GENERATOR_PROPERTIES for a in ("-X", kv)]],
                               capture_output=True, text=True, timeout=count / rate * 3 + 120)
         if done.returncode != 0:
             raise RuntimeError(f"stream_load produce failed: {done.stderr}")
@@ -294,6 +304,7 @@ def run_latency(services, workdir, harness, rate, seconds, suffix="", python_rea
     config = ferry_config(services, topic_in, "bench-lat" + suffix, topic_out, port,
                           fetch_wait_ms=LATENCY_FETCH_WAIT_MS, linger_ms=0,
                           max_wait_ms=LATENCY_MAX_WAIT_MS)
+    config["source"]["kafka"]["properties"]["fetch.min.bytes"] = str(LATENCY_FETCH_MIN_BYTES)
     config["metrics"]["log_batches"] = True
     config["events"]["timestamp_field"] = "sent_ms"  # ferry's own send-to-commit histogram
     for path, value in LATENCY_SETTINGS:
@@ -338,7 +349,7 @@ def run_latency(services, workdir, harness, rate, seconds, suffix="", python_rea
 def latency_line(results):
     sent, read = results[0], results[1]
     line = (f"latency at {sent['rate']:,.0f} events/s (batch.max_wait_ms {LATENCY_MAX_WAIT_MS}, "
-            f"fetch.wait.max.ms {LATENCY_FETCH_WAIT_MS}"
+            f"fetch.wait.max.ms {LATENCY_FETCH_WAIT_MS}, fetch.min.bytes {LATENCY_FETCH_MIN_BYTES}"
             + "".join(f", {p} {v}" for p, v in LATENCY_SETTINGS) + f"): p50 {read['p50_ms']:.2f} ms, "
             f"p90 {read['p90_ms']:.2f} ms, p99 {read['p99_ms']:.2f} ms, max {read['max_ms']:.2f} ms "
             f"({read['received']:,}/{sent['sent']:,} received)")
@@ -372,6 +383,12 @@ def main():
                              "batch/score_threads=1 or sinks/0/kafka/properties/linger.ms=1")
     parser.add_argument("--throughput-set", action="append", default=[], metavar="PATH=VALUE",
                         help="override ferry's config in the throughput run")
+    parser.add_argument("--reader-property", action="append", default=[], metavar="KEY=VALUE",
+                        help="a librdkafka property of the latency reader (stream_load read), "
+                             "e.g. fetch.min.bytes=16384")
+    parser.add_argument("--generator-property", action="append", default=[], metavar="KEY=VALUE",
+                        help="a librdkafka property of the load generator (stream_load produce), "
+                             "e.g. linger.ms=1")
     parser.add_argument("--latency-only", action="store_true",
                         help="only the --latency-rates runs (no throughput, no table)")
     parser.add_argument("--ferry-only", action="store_true",
@@ -387,6 +404,8 @@ def main():
     LATENCY_FETCH_WAIT_MS = args.latency_fetch_wait_ms
     LATENCY_SETTINGS.extend(tuple(s.split("=", 1)) for s in args.latency_set)
     THROUGHPUT_SETTINGS.extend(tuple(s.split("=", 1)) for s in args.throughput_set)
+    READER_PROPERTIES.extend(args.reader_property)
+    GENERATOR_PROPERTIES.extend(args.generator_property)
     os.environ["FERRY_BINARY"] = os.path.abspath(args.ferry)
     stream_load = os.path.abspath(args.stream_load or os.path.join(
         os.path.dirname(os.path.abspath(args.ferry)), "bench", "stream", "stream_load"))

@@ -121,23 +121,28 @@ std::string EventDecoder::DecodeEvent(std::string_view json, const std::string& 
 DecodedEvents EventDecoder::Decode(const std::vector<Message>& messages) {
   DecodedEvents out;
   std::vector<Row> rows;
+  const bool kinesis = config_.format == "kinesis";
   for (size_t m = 0; m < messages.size(); ++m) {
     const Message& message = messages[m];
-    const std::string position = message.Position();
-    auto add = [&](std::string_view json, const std::string& pos) {
+    // The position is the default id; without a need for it, only a failure spells it out.
+    const std::string position =
+        kinesis || config_.id_field.empty() ? message.Position() : std::string();
+    // `pos` and `json` are "" and the whole message for a plain event, else an envelope's.
+    auto add = [&](std::string_view json, const std::string& pos, bool whole_message) {
       Row row;
       std::string error = DecodeEvent(json, pos, message.timestamp_ms, &row);
       if (!error.empty()) {
-        out.failures.push_back({m, pos, std::string(json), std::move(error)});
+        out.failures.push_back({m, whole_message ? message.Position() : pos, std::string(json),
+                                std::move(error)});
         return;
       }
       rows.push_back(std::move(row));
       out.message.push_back(m);
-      out.position.push_back(pos);
-      out.payload.emplace_back(json);
+      out.position.emplace_back(whole_message ? "" : pos);
+      out.payload.emplace_back(whole_message ? std::string_view() : json);
     };
-    if (config_.format != "kinesis") {
-      add(message.payload, position);
+    if (!kinesis) {
+      add(message.payload, position, true);
       continue;
     }
     // Kinesis envelope: copy the records out before the parser is reused for each event.
@@ -170,7 +175,7 @@ DecodedEvents EventDecoder::Decode(const std::vector<Message>& messages) {
         out.failures.push_back({m, pos, r.data, "kinesis.data is missing or not base64"});
         continue;
       }
-      add(decoded, pos);
+      add(decoded, pos, false);
     }
   }
   out.inputs = RecordBatch(rows.size());
@@ -182,6 +187,14 @@ DecodedEvents EventDecoder::Decode(const std::vector<Message>& messages) {
     out.event_time_ms.push_back(rows[r].time_ms);
   }
   return out;
+}
+
+std::string DecodedEvents::PositionOf(size_t r, const std::vector<Message>& messages) const {
+  return position[r].empty() ? messages[message[r]].Position() : position[r];
+}
+
+const std::string& DecodedEvents::PayloadOf(size_t r, const std::vector<Message>& messages) const {
+  return payload[r].empty() ? messages[message[r]].payload : payload[r];
 }
 
 std::string Message::Position() const {

@@ -32,9 +32,15 @@ struct DecodedEvents {
   std::vector<std::string> ids;        // per row
   std::vector<int64_t> event_time_ms;  // per row; 0 when unknown
   std::vector<size_t> message;         // per row: index of its message
-  std::vector<std::string> position;   // per row
-  std::vector<std::string> payload;    // per row: the event's own bytes (for dead letters)
+  // Per row, for dead letters: its position and its own bytes, or "" for both when the row is
+  // its whole message (then they are the message's Position() and payload: see below).
+  std::vector<std::string> position;
+  std::vector<std::string> payload;
   std::vector<DecodeFailure> failures;
+
+  // Row `r`'s position and bytes; `messages` are those Decode read.
+  std::string PositionOf(size_t r, const std::vector<Message>& messages) const;
+  const std::string& PayloadOf(size_t r, const std::vector<Message>& messages) const;
 };
 
 class EventDecoder {

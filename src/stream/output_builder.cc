@@ -42,8 +42,8 @@ SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
     if (scored.ok(r)) {
       good.push_back(r);
     } else {
-      dead->push_back({events.ids[r], events.position[r], scored.errors[r],
-                       messages[events.message[r]].attempts, events.payload[r]});
+      dead->push_back({events.ids[r], events.PositionOf(r, messages), scored.errors[r],
+                       messages[events.message[r]].attempts, events.PayloadOf(r, messages)});
     }
   }
   // Table columns: fixed ones first, then outputs not already present.

@@ -101,9 +101,10 @@ TEST(EventDecoderTest, TopLevelFieldsIdAndTimestamp) {
   config.id_field = "ride_id";
   config.timestamp_field = "ts";
   EventDecoder decoder(config);
-  DecodedEvents out = decoder.Decode(
-      {Msg(R"({"ride_id": 17, "PULocationID": 5, "trip_distance": 2.5, "ts": 1700000000})", 10),
-       Msg(R"({"ride_id": "r-2", "PULocationID": 7, "ts": "2024-01-02T03:04:05.5Z"})", 11)});
+  std::vector<Message> messages = {
+      Msg(R"({"ride_id": 17, "PULocationID": 5, "trip_distance": 2.5, "ts": 1700000000})", 10),
+      Msg(R"({"ride_id": "r-2", "PULocationID": 7, "ts": "2024-01-02T03:04:05.5Z"})", 11)};
+  DecodedEvents out = decoder.Decode(messages);
   ASSERT_EQ(out.inputs.num_rows(), 2u);
   EXPECT_TRUE(out.failures.empty());
   EXPECT_EQ(out.ids, (std::vector<std::string>{"17", "r-2"}));
@@ -112,7 +113,9 @@ TEST(EventDecoderTest, TopLevelFieldsIdAndTimestamp) {
   EXPECT_EQ(Cell(out.inputs, "trip_distance", 1), "null");
   EXPECT_EQ(out.event_time_ms[0], 1700000000000);
   EXPECT_EQ(out.event_time_ms[1], 1704164645500);
-  EXPECT_EQ(out.position[1], "rides/2/11");
+  // A plain event's position and bytes are its message's.
+  EXPECT_EQ(out.PositionOf(1, messages), "rides/2/11");
+  EXPECT_EQ(out.PayloadOf(1, messages), messages[1].payload);
 }
 
 TEST(EventDecoderTest, InputsUnderAPathWithIdBeside) {
@@ -158,11 +161,12 @@ TEST(EventDecoderTest, KinesisEnvelopeYieldsOneEventPerRecord) {
                  "sequenceNumber": "4960"}},
     {"kinesis": {"data": "eyJyaWRlX2lkIjogMn0=", "sequenceNumber": "4961"}},
     {"kinesis": {"data": "***", "sequenceNumber": "4962"}}]})";
-  DecodedEvents out = decoder.Decode({Msg(envelope, 7), Msg(R"({"no": "records"})", 8)});
+  std::vector<Message> messages = {Msg(envelope, 7), Msg(R"({"no": "records"})", 8)};
+  DecodedEvents out = decoder.Decode(messages);
   EXPECT_EQ(out.ids, (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(Cell(out.inputs, "PULocationID", 0), "10");
-  EXPECT_EQ(out.position[1], "rides/2/7#4961");
-  EXPECT_EQ(out.payload[1], R"({"ride_id": 2})");
+  EXPECT_EQ(out.PositionOf(1, messages), "rides/2/7#4961");
+  EXPECT_EQ(out.PayloadOf(1, messages), R"({"ride_id": 2})");
   ASSERT_EQ(out.failures.size(), 2u);
   EXPECT_NE(out.failures[0].error.find("base64"), std::string::npos);
   EXPECT_NE(out.failures[1].error.find("Kinesis envelope"), std::string::npos);
