@@ -44,7 +44,13 @@ class KafkaSource : public Source,
         {"enable.auto.offset.store", "false"},
         {"auto.offset.reset", config_.start == "latest" ? "latest" : "earliest"},
         {"statistics.interval.ms", "5000"},
-        {"queued.max.messages.kbytes", "16384"},  // bounds the prefetch queue (16 MiB)
+        // The prefetch queue. librdkafka 2.0 stops fetching a partition when the queue is over
+        // either bound and looks again only once a second: a queue that empties faster than
+        // that stalls the stream (it did, 0.5 s of every 1.4 at 160,000 events/s with 16 MiB).
+        // So the bound is the bytes (64 MiB, librdkafka's default), which hold over a second
+        // of events at this machine's rates, and not the message count.
+        {"queued.max.messages.kbytes", "65536"},
+        {"queued.min.messages", "10000000"},
     };
     for (const auto& [key, value] : config_.properties) settings[key] = value;
     for (const auto& [key, value] : settings) {
