@@ -47,6 +47,12 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
     }
     producer_.reset(RdKafka::Producer::create(conf.get(), err));
     if (!producer_) return absl::InvalidArgumentError(absl::StrCat("sink kafka: ", err));
+    // A topic handle: producing by name looks the topic up for every message.
+    topic_.reset(RdKafka::Topic::create(producer_.get(), config_.topic, nullptr, err));
+    if (!topic_) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("sink kafka: topic ", config_.topic, ": ", err));
+    }
     return absl::OkStatus();
   }
 
@@ -72,8 +78,8 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
       ++d.outstanding;
       while (true) {
         RdKafka::ErrorCode code = producer_->produce(
-            config_.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-            const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, &d);
+            topic_.get(), RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+            const_cast<char*>(value.data()), value.size(), &key, &d);
         if (code == RdKafka::ERR_NO_ERROR) break;
         if (code == RdKafka::ERR__QUEUE_FULL) {
           producer_->poll(10);  // the queue drains as deliveries complete
@@ -161,6 +167,7 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
   uint64_t next_ticket_ = 1;
   std::map<uint64_t, Delivery> deliveries_;  // before producer_: reports may refer to them
   std::unique_ptr<RdKafka::Producer> producer_;
+  std::unique_ptr<RdKafka::Topic> topic_;  // after producer_: destroyed before it
 };
 
 }  // namespace

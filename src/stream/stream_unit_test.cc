@@ -96,6 +96,23 @@ TEST(ConfigTest, SinkRetriesDefaultToForeverAndAreBoundedOnRequest) {
   EXPECT_FALSE(backwards.ok());
 }
 
+TEST(ConfigTest, BatchesInFlightDefaultToEightAndAreBounded) {
+  const std::string head =
+      "model: {bundle: b}\nsource: {redis: {url: 'redis://h:1', stream: s, group: g}}\n"
+      "sinks: [{file: {dir: o}}]\n";
+  auto plain = ParseStreamConfig(head, "s.yaml");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->max_in_flight, 8);
+  auto one = ParseStreamConfig(head + "batch: {max_in_flight: 1}\n", "s.yaml");
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->max_in_flight, 1);
+  for (const char* bad : {"0", "65"}) {
+    auto refused = ParseStreamConfig(head + "batch: {max_in_flight: " + bad + "}\n", "s.yaml");
+    EXPECT_NE(refused.status().message().find("batch.max_in_flight"), std::string::npos)
+        << refused.status();
+  }
+}
+
 TEST(EventDecoderTest, TopLevelFieldsIdAndTimestamp) {
   EventConfig config;
   config.id_field = "ride_id";
