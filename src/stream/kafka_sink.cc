@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "stream/adapters.h"
 
@@ -41,6 +42,13 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
             absl::StrCat("sink kafka: property ", key, "=", value, ": ", err));
       }
     }
+    std::string message_timeout;
+    if (conf->get("message.timeout.ms", message_timeout) == RdKafka::Conf::CONF_OK) {
+      int64_t ms = 0;
+      if (absl::SimpleAtoi(message_timeout, &ms) && ms > 0) {
+        delivery_timeout_ = std::chrono::milliseconds(ms + 10000);
+      }
+    }
     if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(this), err) !=
         RdKafka::Conf::CONF_OK) {
       return absl::InternalError(err);
@@ -71,7 +79,7 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
   uint64_t Send(const SinkBatch& batch) override {
     const uint64_t ticket = next_ticket_++;
     Delivery& d = deliveries_[ticket];
-    d.deadline = std::chrono::steady_clock::now() + kDeliveryTimeout;
+    d.deadline = std::chrono::steady_clock::now() + delivery_timeout_;
     for (size_t i = 0; i < batch.size() && d.send_error.ok(); ++i) {
       const std::string& key = batch.ids[i];
       const std::string& value = batch.json[i];
@@ -114,7 +122,7 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
     if (result.ok() && d.outstanding > 0) {
       result = absl::UnavailableError(absl::StrCat(
           name_, ": ", d.outstanding, " messages not delivered within ",
-          std::chrono::duration_cast<std::chrono::seconds>(kDeliveryTimeout).count(), " s"));
+          std::chrono::duration_cast<std::chrono::seconds>(delivery_timeout_).count(), " s"));
     } else if (result.ok() && d.failed > 0) {
       result = absl::UnavailableError(absl::StrCat(name_, ": ", d.failed, " messages failed: ",
                                                    d.first_error));
@@ -149,8 +157,6 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
     std::chrono::steady_clock::time_point deadline;
     bool abandoned = false;  // awaited already; dropped once its last report is in
   };
-  // Beyond librdkafka's message.timeout.ms (30 s by default), which fails undelivered messages.
-  static constexpr std::chrono::seconds kDeliveryTimeout{60};
 
   void DropAbandoned() {
     for (auto it = deliveries_.begin(); it != deliveries_.end();) {
@@ -165,6 +171,9 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
   SinkConfig config_;
   std::string name_;
   uint64_t next_ticket_ = 1;
+  // 10 s beyond message.timeout.ms, after which librdkafka reports undelivered messages failed:
+  // a batch still unreported then is given up (Unavailable, so sent again).
+  std::chrono::milliseconds delivery_timeout_{40000};
   std::map<uint64_t, Delivery> deliveries_;  // before producer_: reports may refer to them
   std::unique_ptr<RdKafka::Producer> producer_;
   std::unique_ptr<RdKafka::Topic> topic_;  // after producer_: destroyed before it
