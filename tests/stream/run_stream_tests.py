@@ -17,6 +17,9 @@ Scenarios (each checks counts and ids in the sinks against what was produced):
                                then down again under unbounded retries (the worker waits)
   hot_reload                   the repository alias moves to version 2 mid-stream: later events
                                carry version 2, none is missing
+  kafka_sink_outage            Redis -> Kafka with the broker stopped while batches are under
+                               way: deliveries time out and are retried, nothing is acknowledged
+                               meanwhile, every event arrives once the broker is back
 Usage: run_stream_tests.py [scenario...]   (FERRY_BINARY names the ferry binary)
 """
 
@@ -41,6 +44,7 @@ SCENARIOS = [
     ("postgres_restart", f.postgres_restart),
     ("sink_outage", f.sink_outage),
     ("hot_reload", s.hot_reload),
+    ("kafka_sink_outage", f.kafka_sink_outage),  # last: it restarts the broker
 ]
 
 

@@ -187,3 +187,65 @@ def sink_outage(services, workdir, checks):
     h.wait_until("900 rows", lambda: pg_count(services, "outage_preds") >= 900, timeout=120)
     checks.check(forever.stop() == 0, "exit 0")
     check_exactly_once(services, "outage_preds", events, checks, "sink outages")
+
+
+def kafka_sink_outage(services, workdir, checks):
+    """The Kafka broker of a Kafka sink goes away with batches under way (the sink keeps up to
+    batch.max_in_flight of them on their way): their deliveries time out, the batches are
+    retried with backoff and sent again, nothing is acknowledged to the Redis source meanwhile,
+    and once the broker is back every event reaches the output topic."""
+    r = services.redis()
+    events = h.rides(0, 900, prefix="k")
+    services.topic("outage_out", 2)
+
+    def add(batch):
+        pipe = r.pipeline()
+        for e in batch:
+            pipe.xadd("outage_in", {"data": json.dumps(e)})
+        pipe.execute()
+
+    port = h.free_port()
+    sink = h.kafka_sink(services, "outage_out")
+    sink["kafka"]["properties"] = {**sink["kafka"]["properties"], "message.timeout.ms": "3000"}
+    worker = h.Worker({
+        "model": {"bundle": RIDE_BUNDLE},
+        "source": {"redis": {"url": services.redis_url, "stream": "outage_in", "group": "scorers",
+                             "consumer": "k1"}},
+        "events": {"id_field": "ride_id"},
+        "sinks": [sink],
+        "batch": {"max_records": 50, "max_wait_ms": 20, "max_in_flight": 8},
+        "errors": {"backoff_initial_ms": 200, "backoff_max_ms": 1000},
+        "metrics": {"port": port, "host": "127.0.0.1"},
+    }, workdir, "kafka-outage")
+
+    def out():
+        try:
+            text = worker.metrics(port)
+        except OSError:  # not listening yet
+            return 0
+        for line in text.splitlines():
+            if line.startswith('ferry_stream_events_out_total{sink="kafka:outage_out"}'):
+                return float(line.split()[-1])
+        return 0
+
+    add(events[:300])
+    h.wait_until("300 events out", lambda: out() >= 300, timeout=60)
+    services.run("stop", "kafka")
+    add(events[300:600])
+    h.wait_until("a retried delivery", lambda: '"event":"sink_retry"' in worker.text(), timeout=60)
+    pending = r.xpending("outage_in", "scorers")["pending"]
+    checks.check(pending > 0, f"nothing acknowledged while the broker is away ({pending} pending)")
+    checks.check(worker.alive(), "the worker waits for the broker")
+    services.start("kafka")
+    add(events[600:])
+    h.wait_until("900 events out", lambda: out() >= 900, timeout=120)
+    h.wait_until("nothing pending", lambda: r.xpending("outage_in", "scorers")["pending"] == 0,
+                 timeout=30)
+    retries = [json.loads(line) for line in worker.text().splitlines()
+               if '"event":"sink_retry"' in line]
+    checks.check(all(x["sink"] == "kafka:outage_out" for x in retries),
+                 f"{len(retries)} retries, all of the Kafka sink")
+    checks.check(worker.stop() == 0, "exit 0")
+    keys = {m.key().decode() for m in services.consume_all("outage_out", 900)}
+    checks.check(keys == {e["ride_id"] for e in events},
+                 f"the output topic has every event ({len(keys)} distinct of 900)")
