@@ -107,6 +107,12 @@ class ScriptedSource : public Source {
   bool stop_when_all_committed_;
 };
 
+// The scripted batch a sink batch came from: its ids are "b<k>-<i>".
+int BatchNumber(const SinkBatch& batch) {
+  const std::string& id = batch.ids.front();
+  return std::stoi(id.substr(1, id.find('-') - 1));
+}
+
 // Accepts a batch ("write k") only once the loop has polled the next one (or the last batch was
 // handed out), so that a loop that does not overlap the two waits 5 s and logs "no overlap".
 // Fails batch `fail_batch` with `fail_code`, every time.
@@ -118,7 +124,7 @@ class RecordingSink : public Sink {
   absl::Status Write(const SinkBatch& batch) override {
     if (batch.size() == 0) return absl::OkStatus();
     log_->Add(absl::StrCat("thread of write ", gettid()));
-    const int k = std::stoi(batch.ids.front().substr(1, batch.ids.front().find('-') - 1));
+    const int k = BatchNumber(batch);
     if (k + 1 < batches_ && !log_->WaitFor(absl::StrCat("poll ", k + 1))) {
       log_->Add(absl::StrCat("no overlap ", k));
     }
@@ -159,7 +165,7 @@ class PipelinedSink : public Sink {
     return absl::InternalError("a pipelined sink's batches go through Send");
   }
   uint64_t Send(const SinkBatch& batch) override {
-    const int k = std::stoi(batch.ids.front().substr(1, batch.ids.front().find('-') - 1));
+    const int k = BatchNumber(batch);
     log_->Add(absl::StrCat("send ", k));
     sent_at_[k] = std::chrono::steady_clock::now();
     return static_cast<uint64_t>(k);

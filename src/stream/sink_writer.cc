@@ -18,14 +18,16 @@ int64_t BackoffMs(const StreamConfig& config, int attempt) {
   return std::min(delay, config.backoff_max_ms);
 }
 
-bool SleepBackoff(const StreamConfig& config, int attempt, const std::atomic<bool>& stop) {
+bool SleepBackoff(const StreamConfig& config, int attempt, const std::atomic<bool>& stop,
+                  const std::atomic<bool>* also) {
+  auto stopped = [&] { return stop || (also != nullptr && *also); };
   int64_t delay = BackoffMs(config, attempt);
   auto until = Clock::now() + std::chrono::milliseconds(delay);
   while (Clock::now() < until) {
-    if (stop) return false;
+    if (stopped()) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(delay, 50)));
   }
-  return !stop;
+  return !stopped();
 }
 
 SinkWriter::SinkWriter(const StreamConfig& config, std::vector<std::unique_ptr<Sink>> sinks,
@@ -109,9 +111,7 @@ void SinkWriter::Send(Slot& slot) {
       slot.failed = true;
       return;
     }
-    slot.accepted[i] = true;
-    metrics_->Add("ferry_stream_events_out_total", MetricLabel("sink", sink.name()),
-                  static_cast<double>(slot.job.outputs.size()));
+    Accepted(slot, i);
   }
 }
 
@@ -138,9 +138,7 @@ bool SinkWriter::Finish(Slot& slot) {
       ++slot.attempts[i];
       return false;
     }
-    slot.accepted[i] = true;
-    metrics_->Add("ferry_stream_events_out_total", MetricLabel("sink", sink.name()),
-                  static_cast<double>(slot.job.outputs.size()));
+    Accepted(slot, i);
   }
   const WriteJob& job = slot.job;
   if (job.dead_letters.size() > 0) {
@@ -159,6 +157,12 @@ bool SinkWriter::Finish(Slot& slot) {
   slot.outcome.write_ms =
       std::chrono::duration<double, std::milli>(Clock::now() - slot.started).count();
   return true;
+}
+
+void SinkWriter::Accepted(Slot& slot, size_t sink) {
+  slot.accepted[sink] = true;
+  metrics_->Add("ferry_stream_events_out_total", MetricLabel("sink", sinks_[sink]->name()),
+                static_cast<double>(slot.job.outputs.size()));
 }
 
 bool SinkWriter::reads_table() const {
@@ -216,12 +220,9 @@ absl::Status SinkWriter::Retry(Sink& sink, int attempt, const absl::Status& fail
   }
   LogEvent("sink_retry", {{"sink", sink.name()}, {"error", std::string(failure.message())}},
            {{"attempt", attempt}, {"backoff_ms", BackoffMs(config_, attempt)}});
-  const auto until = Clock::now() + std::chrono::milliseconds(BackoffMs(config_, attempt));
-  while (Clock::now() < until) {
-    if (*stop_ || cancelled_) return absl::CancelledError("stopped while a sink was down");
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (!SleepBackoff(config_, attempt, *stop_, &cancelled_)) {
+    return absl::CancelledError("stopped while a sink was down");
   }
-  if (*stop_ || cancelled_) return absl::CancelledError("stopped while a sink was down");
   return absl::OkStatus();
 }
 

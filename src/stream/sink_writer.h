@@ -35,8 +35,9 @@ namespace ferry::stream {
 
 // The wait before attempt + 1: backoff_initial_ms doubled per attempt, capped at backoff_max_ms.
 int64_t BackoffMs(const StreamConfig& config, int attempt);
-// Sleeps BackoffMs(attempt) in short slices; false as soon as `stop` is set.
-bool SleepBackoff(const StreamConfig& config, int attempt, const std::atomic<bool>& stop);
+// Sleeps BackoffMs(attempt) in short slices; false as soon as `stop` (or `*also`) is set.
+bool SleepBackoff(const StreamConfig& config, int attempt, const std::atomic<bool>& stop,
+                  const std::atomic<bool>* also = nullptr);
 
 struct WriteJob {
   SinkBatch outputs;       // to every sink
@@ -94,6 +95,8 @@ class SinkWriter {
   void Send(Slot& slot);
   // Awaits the slot's pipelined sinks for a short while; true when its outcome is final.
   bool Finish(Slot& slot);
+  // Marks sink number `sink` as having accepted the slot, and counts its events out.
+  void Accepted(Slot& slot, size_t sink);
   // After a failed attempt of `sink`: the error to end with, or OK after the backoff.
   absl::Status Retry(Sink& sink, int attempt, const absl::Status& failure);
   absl::Status WriteWithRetry(Sink& sink, const SinkBatch& batch);

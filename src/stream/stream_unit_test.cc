@@ -74,10 +74,13 @@ sinks: [{file: {dir: o}}]
   EXPECT_NE(both.status().message().find("exactly one"), std::string::npos);
 }
 
+// A minimal valid config, to which a test appends the section it checks.
+const std::string kMinimalHead =
+    "model: {bundle: b}\nsource: {redis: {url: 'redis://h:1', stream: s, group: g}}\n"
+    "sinks: [{file: {dir: o}}]\n";
+
 TEST(ConfigTest, SinkRetriesDefaultToForeverAndAreBoundedOnRequest) {
-  const std::string head =
-      "model: {bundle: b}\nsource: {redis: {url: 'redis://h:1', stream: s, group: g}}\n"
-      "sinks: [{file: {dir: o}}]\n";
+  const std::string& head = kMinimalHead;
   auto plain = ParseStreamConfig(head, "s.yaml");
   ASSERT_TRUE(plain.ok()) << plain.status();
   EXPECT_EQ(plain->sink_retries, 0);  // retry forever
@@ -97,9 +100,7 @@ TEST(ConfigTest, SinkRetriesDefaultToForeverAndAreBoundedOnRequest) {
 }
 
 TEST(ConfigTest, BatchesInFlightDefaultToEightAndAreBounded) {
-  const std::string head =
-      "model: {bundle: b}\nsource: {redis: {url: 'redis://h:1', stream: s, group: g}}\n"
-      "sinks: [{file: {dir: o}}]\n";
+  const std::string& head = kMinimalHead;
   auto plain = ParseStreamConfig(head, "s.yaml");
   ASSERT_TRUE(plain.ok()) << plain.status();
   EXPECT_EQ(plain->max_in_flight, 8);
