@@ -95,7 +95,7 @@ def set_path(config, path, value):
             value = json.loads(value)
         except ValueError:
             pass
-    node[keys[-1]] = value
+    node[int(keys[-1]) if isinstance(node, list) else keys[-1]] = value
 
 
 def ferry_config(services, topic, group, out, port, fetch_wait_ms=100, linger_ms=5, max_wait_ms=20):

@@ -165,7 +165,8 @@ absl::Status Parse(const Reader& r, const YAML::Node& root, const std::string& b
     KafkaSourceConfig& kc = c->source.kafka.emplace();
     const std::string at = "source.kafka.";
     RETURN_IF_ERROR_CFG(
-        r.OnlyKeys(k, "source.kafka", {"brokers", "topics", "group", "start", "properties"}));
+        r.OnlyKeys(k, "source.kafka",
+                   {"brokers", "topics", "group", "start", "commit_interval_ms", "properties"}));
     RETURN_IF_ERROR_CFG(r.Required(k, "brokers", at, &kc.brokers));
     RETURN_IF_ERROR_CFG(r.Required(k, "group", at, &kc.group));
     RETURN_IF_ERROR_CFG(r.Get(k, "topics", at, &kc.topics));
@@ -173,6 +174,11 @@ absl::Status Parse(const Reader& r, const YAML::Node& root, const std::string& b
     RETURN_IF_ERROR_CFG(r.Get(k, "start", at, &kc.start));
     if (kc.start != "earliest" && kc.start != "latest" && kc.start.rfind("timestamp:", 0) != 0) {
       return r.Error(at + "start", "expected earliest, latest or timestamp:<epoch milliseconds>");
+    }
+    RETURN_IF_ERROR_CFG(r.Get(k, "commit_interval_ms", at, &kc.commit_interval_ms));
+    if (kc.commit_interval_ms < 0 || kc.commit_interval_ms > 3600000) {
+      return r.Error(at + "commit_interval_ms",
+                     "expected 0 (commit after every batch) to 3600000 milliseconds");
     }
     RETURN_IF_ERROR_CFG(r.Properties(k, at, &kc.properties));
   } else {

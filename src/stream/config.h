@@ -28,6 +28,9 @@ struct KafkaSourceConfig {
   std::vector<std::string> topics;
   std::string group;
   std::string start = "earliest";  // earliest | latest | timestamp:<epoch ms>, for a new group
+  // Offsets of accepted batches are sent to the broker at most this often (0: after every
+  // batch), and always at a revocation and at Close.
+  int64_t commit_interval_ms = 1000;
   std::map<std::string, std::string> properties;  // passed to librdkafka as they are
 };
 

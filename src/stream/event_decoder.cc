@@ -9,6 +9,7 @@
 #include "io/json_value.h"
 
 namespace ferry::stream {
+static_assert(kPayloadPadding >= simdjson::SIMDJSON_PADDING);
 namespace {
 
 using simdjson::dom::element;
@@ -73,13 +74,14 @@ bool DecodeBase64(std::string_view in, std::string* out) {
   return bits < 6;  // a single leftover symbol cannot encode a byte
 }
 
-std::string EventDecoder::DecodeEvent(std::string_view json, const std::string& default_id,
-                                      int64_t default_time_ms, Row* row) {
+std::string EventDecoder::DecodeEvent(std::string_view json, bool padded,
+                                      const std::string& default_id, int64_t default_time_ms,
+                                      Row* row) {
   if (json.empty()) {
     return "the event is empty (for Redis: does the entry have the configured field?)";
   }
   element root;
-  auto error = parser_.parse(json.data(), json.size(), /*realloc_if_needed=*/true).get(root);
+  auto error = parser_.parse(json.data(), json.size(), /*realloc_if_needed=*/!padded).get(root);
   if (error) return absl::StrCat("invalid JSON: ", simdjson::error_message(error));
   if (!root.is_object()) return "the event is not a JSON object";
   element inputs = root;
@@ -91,12 +93,16 @@ std::string EventDecoder::DecodeEvent(std::string_view json, const std::string& 
     // field of the inputs object with the same name wins.
     for (auto [key, value] : root.get_object()) {
       Value v;
-      if (ScalarValue(value, &v)) row->fields.emplace_back(std::string(key), std::move(v));
+      if (ScalarValue(value, &v)) {
+        row->cells.emplace_back(ColumnFor(key, row->cells.size()), std::move(v));
+      }
     }
   }
   for (auto [key, value] : inputs.get_object()) {
     Value v;
-    if (ScalarValue(value, &v)) row->fields.emplace_back(std::string(key), std::move(v));
+    if (ScalarValue(value, &v)) {
+      row->cells.emplace_back(ColumnFor(key, row->cells.size()), std::move(v));
+    }
   }
   row->id = default_id;
   if (!config_.id_field.empty()) {
@@ -118,9 +124,43 @@ std::string EventDecoder::DecodeEvent(std::string_view json, const std::string& 
   return "";
 }
 
+size_t EventDecoder::ColumnFor(std::string_view key, size_t hint) {
+  if (hint < field_order_.size() && field_order_[hint] < columns_.size() &&
+      columns_[field_order_[hint]].name == key) {
+    return field_order_[hint];
+  }
+  size_t c = 0;
+  while (c < columns_.size() && columns_[c].name != key) ++c;
+  if (c == columns_.size()) columns_.push_back(Column{std::string(key), {}});
+  if (hint < field_order_.size()) {
+    field_order_[hint] = c;
+  } else {
+    field_order_.resize(hint + 1, c);
+  }
+  return c;
+}
+
+void EventDecoder::AddRow(Row& row, size_t r) {
+  for (auto& [c, value] : row.cells) {
+    std::vector<Value>& values = columns_[c].values;
+    if (values.size() == r + 1) {  // the same name twice in one event: the later one wins
+      values.back() = std::move(value);
+      continue;
+    }
+    values.resize(r);  // nulls where earlier events lacked the field
+    values.push_back(std::move(value));
+  }
+}
+
 DecodedEvents EventDecoder::Decode(const std::vector<Message>& messages) {
   DecodedEvents out;
-  std::vector<Row> rows;
+  // The columns' names carry over from batch to batch (so does field_order_), unless events
+  // bring ever new names.
+  if (columns_.size() > kMaxRememberedColumns) {
+    columns_.clear();
+    field_order_.clear();
+  }
+  Row row;
   const bool kinesis = config_.format == "kinesis";
   for (size_t m = 0; m < messages.size(); ++m) {
     const Message& message = messages[m];
@@ -129,14 +169,19 @@ DecodedEvents EventDecoder::Decode(const std::vector<Message>& messages) {
         kinesis || config_.id_field.empty() ? message.Position() : std::string();
     // `pos` and `json` are "" and the whole message for a plain event, else an envelope's.
     auto add = [&](std::string_view json, const std::string& pos, bool whole_message) {
-      Row row;
-      std::string error = DecodeEvent(json, pos, message.timestamp_ms, &row);
+      row.cells.clear();
+      // A payload with spare capacity for simdjson's padding is parsed in place.
+      const bool padded =
+          whole_message && message.payload.capacity() >= json.size() + simdjson::SIMDJSON_PADDING;
+      std::string error = DecodeEvent(json, padded, pos, message.timestamp_ms, &row);
       if (!error.empty()) {
         out.failures.push_back({m, whole_message ? message.Position() : pos, std::string(json),
                                 std::move(error)});
         return;
       }
-      rows.push_back(std::move(row));
+      AddRow(row, out.ids.size());
+      out.ids.push_back(std::move(row.id));
+      out.event_time_ms.push_back(row.time_ms);
       out.message.push_back(m);
       out.position.emplace_back(whole_message ? "" : pos);
       out.payload.emplace_back(whole_message ? std::string_view() : json);
@@ -178,13 +223,13 @@ DecodedEvents EventDecoder::Decode(const std::vector<Message>& messages) {
       add(decoded, pos, false);
     }
   }
-  out.inputs = RecordBatch(rows.size());
-  for (size_t r = 0; r < rows.size(); ++r) {
-    for (auto& [name, value] : rows[r].fields) {
-      out.inputs.GetOrAddColumn(name).values[r] = std::move(value);
-    }
-    out.ids.push_back(std::move(rows[r].id));
-    out.event_time_ms.push_back(rows[r].time_ms);
+  const size_t rows = out.ids.size();
+  out.inputs = RecordBatch(rows);
+  for (Column& column : columns_) {
+    if (column.values.empty()) continue;  // only in failed events, or in earlier batches
+    column.values.resize(rows);
+    out.inputs.AddColumn(column.name, std::move(column.values));
+    column.values.clear();
   }
   return out;
 }

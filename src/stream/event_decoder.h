@@ -49,17 +49,28 @@ class EventDecoder {
   DecodedEvents Decode(const std::vector<Message>& messages);
 
  private:
+  // One event's decoded fields, before they join the batch's columns (only if the whole event
+  // decoded). Reused from event to event.
   struct Row {
-    std::vector<std::pair<std::string, Value>> fields;
+    std::vector<std::pair<size_t, Value>> cells;  // (index into columns_, value)
     std::string id;
     int64_t time_ms = 0;
   };
-  // Decodes one JSON event; returns "" or the reason it failed.
-  std::string DecodeEvent(std::string_view json, const std::string& default_id,
+  // Decodes one JSON event; returns "" or the reason it failed. `padded`: the bytes after
+  // `json` up to simdjson::SIMDJSON_PADDING may be read (else the parser copies it first).
+  std::string DecodeEvent(std::string_view json, bool padded, const std::string& default_id,
                           int64_t default_time_ms, Row* row);
+  // The index of the column named `key` in columns_, added when new. `hint`: where the key was
+  // in the last event (events of one stream mostly share their fields' order).
+  size_t ColumnFor(std::string_view key, size_t hint);
+  // Appends `row` to the batch's columns as row number `r`.
+  void AddRow(Row& row, size_t r);
 
+  static constexpr size_t kMaxRememberedColumns = 4096;
   EventConfig config_;
   simdjson::dom::parser parser_;
+  std::vector<Column> columns_;  // of the batch being decoded
+  std::vector<size_t> field_order_;  // column of each field of the last event, in its order
 };
 
 // Decodes standard base64 (with or without padding); false on invalid input.

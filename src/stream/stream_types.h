@@ -24,6 +24,10 @@
 namespace ferry::stream {
 
 // One message as the source delivered it.
+// A source that gives a payload this much spare capacity (reserve) lets the decoder parse it in
+// place, without a padded copy (simdjson reads up to 64 bytes past the end).
+inline constexpr size_t kPayloadPadding = 64;
+
 struct Message {
   std::string payload;       // the original bytes
   std::string topic;         // Kafka topic or Redis stream key
@@ -56,8 +60,9 @@ class Source {
   // An empty result is normal. Unavailable when the broker cannot be reached (retry later).
   virtual absl::StatusOr<std::vector<Message>> Poll(size_t max_messages,
                                                     std::chrono::milliseconds max_wait) = 0;
-  // Marks `messages`, all from one earlier Poll, processed (Kafka: commits offsets, possibly
-  // asynchronously; Redis: XACK). Called once per polled batch, in poll order.
+  // Marks `messages`, all from one earlier Poll, processed (Kafka: records their offsets and
+  // commits them asynchronously, at most every commit_interval_ms; Redis: XACK). Called once
+  // per polled batch, in poll order.
   virtual absl::Status Commit(const std::vector<Message>& messages) = 0;
   // Consumer lag or pending entries as (label, value) pairs for the metrics page.
   virtual std::vector<std::pair<std::string, int64_t>> Lag() { return {}; }

@@ -168,6 +168,37 @@ TEST(EventDecoderTest, PoisonEventsBecomeFailuresWithTheirReason) {
   EXPECT_EQ(out.message[0], 4u);
 }
 
+TEST(EventDecoderTest, ColumnsFollowTheFieldsOfTheDecodedEventsOnly) {
+  EventConfig config;
+  config.id_field = "id";
+  EventDecoder decoder(config);
+  // Fields in different orders and sets; a field only a failed event has; a name twice.
+  Message padded = Msg(R"({"id": "p", "b": 9})", 5);
+  padded.payload.reserve(padded.payload.size() + kPayloadPadding);  // parsed in place
+  DecodedEvents out = decoder.Decode({Msg(R"({"id": "x", "a": 1, "b": 2})", 1),
+                                      Msg(R"({"b": 3, "id": "y"})", 2),
+                                      Msg(R"({"only_here": 1, "no_id": 0})", 3),
+                                      Msg(R"({"id": "z", "a": 4, "a": 5, "c": "s"})", 4), padded});
+  ASSERT_EQ(out.ids, (std::vector<std::string>{"x", "y", "z", "p"}));
+  EXPECT_EQ(out.inputs.FindColumn("only_here"), -1);
+  EXPECT_EQ(out.inputs.FindColumn("no_id"), -1);
+  for (const Column& c : out.inputs.columns()) EXPECT_EQ(c.values.size(), 4u) << c.name;
+  EXPECT_EQ(Cell(out.inputs, "a", 0), "1");
+  EXPECT_EQ(Cell(out.inputs, "a", 1), "null");
+  EXPECT_EQ(Cell(out.inputs, "a", 2), "5");  // the later of two equal names wins
+  EXPECT_EQ(Cell(out.inputs, "b", 1), "3");
+  EXPECT_EQ(Cell(out.inputs, "b", 2), "null");
+  EXPECT_EQ(Cell(out.inputs, "b", 3), "9");
+  EXPECT_EQ(Cell(out.inputs, "c", 0), "null");
+  EXPECT_EQ(Cell(out.inputs, "c", 2), "s");
+  // The next batch has only its own events' columns.
+  DecodedEvents next = decoder.Decode({Msg(R"({"id": "w", "d": 1})", 6)});
+  ASSERT_EQ(next.inputs.num_rows(), 1u);
+  EXPECT_EQ(next.inputs.num_columns(), 2u);  // id, d
+  EXPECT_EQ(next.inputs.FindColumn("a"), -1);
+  EXPECT_EQ(Cell(next.inputs, "d", 0), "1");
+}
+
 TEST(EventDecoderTest, KinesisEnvelopeYieldsOneEventPerRecord) {
   EventConfig config;
   config.format = "kinesis";
