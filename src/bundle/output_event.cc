@@ -7,8 +7,34 @@
 
 namespace ferry::bundle {
 
+namespace {
+
+std::string Quoted(std::string_view key) {
+  std::string out;
+  io::AppendJsonString(&out, key);
+  return out;
+}
+
+}  // namespace
+
 OutputEventWriter::OutputEventWriter(const OutputEventKeys& keys, const ScoredBatch& scored)
-    : keys_(keys), scored_(scored), field_written_(scored.field_names.size(), true) {
+    : keys_(keys),
+      scored_(scored),
+      field_written_(scored.field_names.size(), true),
+      model_key_(Quoted(keys.model_key)),
+      version_key_(Quoted(keys.version_key)),
+      id_key_(Quoted(keys.id_key)),
+      prediction_key_(Quoted(keys.prediction_key)),
+      timestamp_key_(Quoted(keys.timestamp_key)),
+      probabilities_key_(Quoted(scored.probabilities_name)) {
+  for (const std::string& name : scored.field_names) field_keys_.push_back(Quoted(name));
+  for (const std::string& label : scored.class_labels) label_keys_.push_back(Quoted(label));
+  // A guess at a line's size that mostly saves the string's regrowth: keys, plus room for
+  // each value (an id, model, version and timestamp of up to 32 bytes).
+  reserve_ = 4 * 32 + model_key_.size() + version_key_.size() + id_key_.size() +
+             prediction_key_.size() + timestamp_key_.size() + probabilities_key_.size();
+  for (const std::string& k : field_keys_) reserve_ += k.size() + 24;
+  for (const std::string& k : label_keys_) reserve_ += k.size() + 24;
   if (keys.layout != "flat") return;
   // Flat: an output named like a fixed key (e.g. the id passed through) is written once.
   std::set<std::string> taken;
@@ -26,24 +52,25 @@ std::string OutputEventWriter::Event(const std::string& model, const std::string
                                      const std::string& processed_at) const {
   const bool nested = keys_.layout != "flat";
   std::string line;
+  line.reserve(reserve_);
   io::JsonWriter w(&line);
   w.BeginObject();
-  if (!keys_.model_key.empty()) w.Key(keys_.model_key).String(model);
-  if (!keys_.version_key.empty()) w.Key(keys_.version_key).String(version);
-  w.Key(keys_.id_key).String(id);
-  if (nested) w.Key(keys_.prediction_key).BeginObject();
+  if (!keys_.model_key.empty()) w.QuotedKey(model_key_).String(model);
+  if (!keys_.version_key.empty()) w.QuotedKey(version_key_).String(version);
+  w.QuotedKey(id_key_).String(id);
+  if (nested) w.QuotedKey(prediction_key_).BeginObject();
   for (size_t f = 0; f < scored_.field_names.size(); ++f) {
-    if (field_written_[f]) w.Key(scored_.field_names[f]).Write(scored_.field(row, f));
+    if (field_written_[f]) w.QuotedKey(field_keys_[f]).Write(scored_.field(row, f));
   }
   if (!scored_.probabilities_name.empty()) {
-    w.Key(scored_.probabilities_name).BeginObject();
+    w.QuotedKey(probabilities_key_).BeginObject();
     for (size_t k = 0; k < scored_.class_labels.size(); ++k) {
-      w.Key(scored_.class_labels[k]).Double(scored_.probability(row, k));
+      w.QuotedKey(label_keys_[k]).Double(scored_.probability(row, k));
     }
     w.EndObject();
   }
   if (nested) w.EndObject();
-  if (!keys_.timestamp_key.empty()) w.Key(keys_.timestamp_key).String(processed_at);
+  if (!keys_.timestamp_key.empty()) w.QuotedKey(timestamp_key_).String(processed_at);
   w.EndObject();
   return line;
 }

@@ -42,6 +42,11 @@ class OutputEventWriter {
   OutputEventKeys keys_;
   const ScoredBatch& scored_;
   std::vector<bool> field_written_;  // per output field; false for those a flat layout drops
+  // The keys quoted and escaped once, for every row: fixed keys, outputs, class labels.
+  std::string model_key_, version_key_, id_key_, prediction_key_, timestamp_key_,
+      probabilities_key_;
+  std::vector<std::string> field_keys_, label_keys_;
+  size_t reserve_ = 0;  // bytes reserved for a line
 };
 
 }  // namespace ferry::bundle

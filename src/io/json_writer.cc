@@ -144,13 +144,24 @@ JsonWriter& JsonWriter::EndArray() {
   return *this;
 }
 
-JsonWriter& JsonWriter::Key(std::string_view key) {
+void JsonWriter::BeforeKey() {
   assert(!first_.empty() && !after_key_);
   if (!first_.back()) out_->push_back(',');
   first_.back() = false;
+  after_key_ = true;
+}
+
+JsonWriter& JsonWriter::Key(std::string_view key) {
+  BeforeKey();
   AppendJsonString(out_, key);
   out_->push_back(':');
-  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::QuotedKey(std::string_view quoted_key) {
+  BeforeKey();
+  out_->append(quoted_key);
+  out_->push_back(':');
   return *this;
 }
 

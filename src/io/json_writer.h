@@ -35,6 +35,9 @@ class JsonWriter {
   JsonWriter& BeginArray();
   JsonWriter& EndArray();
   JsonWriter& Key(std::string_view key);
+  // A key already quoted and escaped, as AppendJsonString writes it: for keys written for
+  // every row, escaped once.
+  JsonWriter& QuotedKey(std::string_view quoted_key);
 
   JsonWriter& String(std::string_view s);
   JsonWriter& Int(int64_t i);
@@ -51,6 +54,7 @@ class JsonWriter {
 
  private:
   void BeforeValue();
+  void BeforeKey();
 
   std::string* out_;
   // Per open container: no member written yet. Inline up to 16 levels: a writer per

@@ -1,7 +1,9 @@
 // Kafka sink: one producer (acks=all), the event id as message key so one id always lands in
 // one partition, and a batch is accepted only when every message's delivery report is OK.
-// Pipelined: each Send produces a batch's messages tagged with that batch's delivery count, so
-// several batches can be on their way to the broker while the oldest is awaited.
+// Pipelined: each Send produces a batch's messages (with librdkafka's C produce_batch) tagged
+// with that batch's delivery count, so several batches can be on their way to the broker while
+// the oldest is awaited.
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <algorithm>
@@ -80,24 +82,42 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
     const uint64_t ticket = next_ticket_++;
     Delivery& d = deliveries_[ticket];
     d.deadline = std::chrono::steady_clock::now() + delivery_timeout_;
-    for (size_t i = 0; i < batch.size() && d.send_error.ok(); ++i) {
-      const std::string& key = batch.ids[i];
-      const std::string& value = batch.json[i];
-      ++d.outstanding;
-      while (true) {
-        RdKafka::ErrorCode code = producer_->produce(
-            topic_.get(), RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-            const_cast<char*>(value.data()), value.size(), &key, &d);
-        if (code == RdKafka::ERR_NO_ERROR) break;
-        if (code == RdKafka::ERR__QUEUE_FULL) {
-          producer_->poll(10);  // the queue drains as deliveries complete
+    // One produce_batch call per batch (the C++ API produces one message per call); messages
+    // the full queue refused are produced again once deliveries made room.
+    std::vector<rd_kafka_message_t> pending(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      rd_kafka_message_t& m = pending[i];
+      m = rd_kafka_message_t{};
+      m.payload = const_cast<char*>(batch.json[i].data());
+      m.len = batch.json[i].size();
+      m.key = const_cast<char*>(batch.ids[i].data());
+      m.key_len = batch.ids[i].size();
+      m._private = &d;
+    }
+    d.outstanding = pending.size();
+    while (!pending.empty()) {
+      rd_kafka_produce_batch(topic_->c_ptr(), RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                             pending.data(), static_cast<int>(pending.size()));
+      std::vector<rd_kafka_message_t> refused;
+      for (const rd_kafka_message_t& m : pending) {
+        if (m.err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+        if (m.err == RD_KAFKA_RESP_ERR__QUEUE_FULL && d.send_error.ok()) {
+          refused.push_back(m);
+          refused.back().err = RD_KAFKA_RESP_ERR_NO_ERROR;
           continue;
         }
-        --d.outstanding;
-        d.send_error = absl::InvalidArgumentError(
-            absl::StrCat(name_, ": cannot produce: ", RdKafka::err2str(code)));
+        --d.outstanding;  // never produced: no report will come
+        if (d.send_error.ok()) {
+          d.send_error = absl::InvalidArgumentError(
+              absl::StrCat(name_, ": cannot produce: ", rd_kafka_err2str(m.err)));
+        }
+      }
+      if (!d.send_error.ok()) {
+        d.outstanding -= refused.size();  // the rest of the batch is not sent
         break;
       }
+      pending = std::move(refused);
+      if (!pending.empty()) producer_->poll(10);  // the queue drains as deliveries complete
     }
     producer_->poll(0);  // serves the reports that are in already
     return ticket;

@@ -114,6 +114,27 @@ TEST(ConfigTest, BatchesInFlightDefaultToEightAndAreBounded) {
   }
 }
 
+TEST(ConfigTest, KafkaCommitIntervalDefaultsToOneSecondAndIsBounded) {
+  auto config = [](const std::string& extra) {
+    return ParseStreamConfig("model: {bundle: b}\nsinks: [{file: {dir: o}}]\n"
+                             "source: {kafka: {brokers: 'h:1', topics: [t], group: g" +
+                                 extra + "}}\n",
+                             "s.yaml");
+  };
+  auto plain = config("");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->source.kafka->commit_interval_ms, 1000);
+  auto every_batch = config(", commit_interval_ms: 0");
+  ASSERT_TRUE(every_batch.ok()) << every_batch.status();
+  EXPECT_EQ(every_batch->source.kafka->commit_interval_ms, 0);
+  for (const char* bad : {"-1", "3600001"}) {
+    auto refused = config(std::string(", commit_interval_ms: ") + bad);
+    EXPECT_NE(refused.status().message().find("source.kafka.commit_interval_ms"),
+              std::string::npos)
+        << refused.status();
+  }
+}
+
 TEST(EventDecoderTest, TopLevelFieldsIdAndTimestamp) {
   EventConfig config;
   config.id_field = "ride_id";
