@@ -92,7 +92,7 @@ struct StreamConfig {
   int score_threads = 2;  // threads scoring one batch (slices of at least 256 events each)
   // Batches handed to the sinks and not yet committed, at most; with Kafka sinks their
   // acknowledgements overlap. 1 = each batch is accepted and committed before the next goes out.
-  int max_in_flight = 8;
+  int max_in_flight = 16;
   // Attempts per sink and batch while it is unavailable before giving up (exit 1, nothing of
   // the batch committed); 0 = retry forever (consumption stays paused meanwhile).
   int sink_retries = 0;

@@ -99,11 +99,11 @@ TEST(ConfigTest, SinkRetriesDefaultToForeverAndAreBoundedOnRequest) {
   EXPECT_FALSE(backwards.ok());
 }
 
-TEST(ConfigTest, BatchesInFlightDefaultToEightAndAreBounded) {
+TEST(ConfigTest, BatchesInFlightDefaultToSixteenAndAreBounded) {
   const std::string& head = kMinimalHead;
   auto plain = ParseStreamConfig(head, "s.yaml");
   ASSERT_TRUE(plain.ok()) << plain.status();
-  EXPECT_EQ(plain->max_in_flight, 8);
+  EXPECT_EQ(plain->max_in_flight, 16);
   auto one = ParseStreamConfig(head + "batch: {max_in_flight: 1}\n", "s.yaml");
   ASSERT_TRUE(one.ok()) << one.status();
   EXPECT_EQ(one->max_in_flight, 1);
