@@ -49,6 +49,9 @@ bool IsKnownCommand(std::string_view name) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "stream") {
+    ferry::cli::RestartStreamWithHugePages(argv);
+  }
   CLI::App app("ferry: run scikit-learn and XGBoost models natively, without Python.", "ferry");
   app.set_version_flag("--version", std::string("ferry ") + FERRY_VERSION);
   app.footer(std::string(kFooter) + std::string(ferry::cli::kExitStatusHelp));

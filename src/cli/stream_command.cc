@@ -3,7 +3,11 @@
 // Exit 0 after a clean stop; 1 when a sink (or the source's commit) stayed unavailable through
 // errors.max_retries attempts: retryable, nothing uncommitted is lost, a restart resumes from
 // the last commit; 2 when the config is wrong or a sink refuses a batch for good.
+#include <dlfcn.h>
+#include <unistd.h>
+
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -24,6 +28,14 @@ constexpr int kExitSinkUnavailable = 1;
 void RequestStop(int) { stop_requested = true; }
 
 }  // namespace
+
+void RestartStreamWithHugePages(char** argv) {
+  if (std::getenv("MALLOC_CONF") != nullptr) return;  // the user's choice, or the restart
+  if (dlsym(RTLD_DEFAULT, "mallctl") == nullptr) return;  // not jemalloc: nothing to set
+  if (setenv("MALLOC_CONF", kStreamMallocConf, 1) != 0) return;
+  execv("/proc/self/exe", argv);
+  unsetenv("MALLOC_CONF");  // no restart: go on as we are
+}
 
 CommandRun ConfigureStreamCommand(CLI::App& app) {
   auto config_path = std::make_shared<std::string>();

@@ -1,6 +1,7 @@
 // RunStream: wiring of the stream's parts.
 #include "stream/stream_runner.h"
 
+#include <cstdlib>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -54,6 +55,7 @@ absl::Status RunStream(const StreamConfig& config, const std::atomic<bool>& stop
   for (const auto& sink : sinks) w.String(sink->name());
   w.EndArray();
   if (server) w.Key("metrics_port").Int(server->port());
+  if (const char* malloc_conf = std::getenv("MALLOC_CONF")) w.Key("malloc_conf").String(malloc_conf);
   w.EndObject();
   std::cerr << line << std::endl;
 

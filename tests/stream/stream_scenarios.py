@@ -15,6 +15,12 @@ RIDE_BUNDLE = os.path.join(h.ROOT, "examples", "ride_duration", "bundle")
 FLIGHT_BUNDLE = os.path.join(h.ROOT, "examples", "flight_delays", "bundle")
 
 
+def uses_jemalloc(binary):
+    """Whether the binary allocates through jemalloc (not in sanitizer builds)."""
+    linked = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    return "libjemalloc" in linked
+
+
 def ferry_predict(bundle, events, workdir):
     """Predictions of `ferry predict` for the same events, by ride_id: an independent path
     (file reader instead of stream decoding) checked against scikit-learn by the example tests."""
@@ -63,6 +69,11 @@ def kafka_to_kafka_sqlite_files(services, workdir, checks):
     checks.check("ferry_stream_end_to_end_seconds_count" in text, "metrics: end-to-end histogram")
     checks.check(worker.stop() == 0, "ferry stream exits 0 on SIGTERM")
     checks.check('"event":"batch"' in worker.text(), "a JSON log line per batch")
+    started = next(json.loads(line) for line in worker.text().splitlines()
+                   if '"event":"stream_started"' in line)
+    if uses_jemalloc(h.ferry_binary()) and "MALLOC_CONF" not in os.environ:
+        checks.check(started.get("malloc_conf") == "thp:always",
+                     f"ferry stream restarts itself with huge pages (started line: {started})")
 
     ids = {e["ride_id"] for e in events}
     out = services.consume_all("preds_a", 600)
