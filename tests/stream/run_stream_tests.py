@@ -4,6 +4,8 @@ PostgreSQL, all started here by scripts/services.sh and stopped at exit even on 
 Scenarios (each checks counts and ids in the sinks against what was produced):
   kafka_to_kafka_sqlite_files  ride_duration: Kafka -> Kafka + SQLite + JSONL + CSV, poison events
                                to a dead-letter topic, metrics, commit then resume with one group
+  kafka_revocation_commits     offsets held back by commit_interval_ms are committed when a second
+                               worker joins the group: nothing is read twice
   kafka_to_postgres            flight_delays with inputs under "flight" -> PostgreSQL upserts
                                and a Redis stream
   redis_to_kafka_sqlite_files  Redis -> Kafka (flat output layout) + SQLite + JSONL files
@@ -36,6 +38,7 @@ import stream_faults as f  # noqa: E402
 
 SCENARIOS = [
     ("kafka_to_kafka_sqlite_files", s.kafka_to_kafka_sqlite_files),
+    ("kafka_revocation_commits", s.kafka_revocation_commits),
     ("kafka_to_postgres", s.kafka_to_postgres),
     ("kinesis_envelope", s.kinesis_envelope),
     ("redis_to_kafka_sqlite_files", s.redis_to_kafka_sqlite_files),
