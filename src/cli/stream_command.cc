@@ -45,7 +45,9 @@ CommandRun ConfigureStreamCommand(CLI::App& app) {
       "Runs until SIGTERM or SIGINT; the batch in hand is finished and committed first.\n"
       "Exit status: 0 after a clean stop; 1 when a sink stayed unavailable through\n"
       "errors.max_retries attempts (retryable: a restart resumes from the last committed\n"
-      "position); 2 for a bad configuration or a sink error retrying cannot fix.");
+      "position); 2 for a bad configuration or a sink error retrying cannot fix.\n"
+      "Memory: runs with jemalloc's transparent huge pages (MALLOC_CONF=thp:always; it restarts\n"
+      "itself once to set it) unless MALLOC_CONF is set. See docs/stream.md, \"Memory\".");
   return [config_path] {
     auto config = stream::LoadStreamConfig(*config_path);
     if (!config.ok()) {
