@@ -10,7 +10,8 @@
 // way while its partitions were revoked is left to their new owner (a replay, never a loss).
 // On revocation the messages of revoked partitions that were fetched but not yet handed out
 // are dropped uncommitted (the next owner reads them again).
-// Consumer lag comes from librdkafka's statistics (statistics.interval.ms, default 5 s here).
+// Consumer lag comes from librdkafka's statistics (statistics.interval.ms, default 5 s here),
+// measured from the offsets the loop finished (stored with offsets_store, never auto-committed).
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
@@ -115,10 +116,20 @@ class KafkaSource : public Source,
   }
 
   absl::Status Commit(const std::vector<Message>& messages) override {
+    std::map<TopicPartition, int64_t> finished;
     for (const Message& m : messages) {
       if (!assigned_.contains({m.topic, m.partition})) continue;
       int64_t& n = accepted_[{m.topic, m.partition}];
       n = std::max(n, m.offset + 1);
+      finished[{m.topic, m.partition}] = n;
+    }
+    // Stored offsets are not committed (no auto-commit): they make librdkafka's statistics
+    // report the lag behind what the loop finished (consumer_lag_stored), not behind the
+    // last commit, which trails it by up to commit_interval_ms.
+    if (!finished.empty()) {
+      std::vector<RdKafka::TopicPartition*> offsets = Offsets(finished);
+      (void)consumer_->offsets_store(offsets);  // a revoked partition's refusal is harmless
+      RdKafka::TopicPartition::destroy(offsets);
     }
     if (CommitDue()) SendCommits();
     return absl::OkStatus();
@@ -303,7 +314,12 @@ class KafkaSource : public Source,
       if (body["partitions"].get(partitions)) continue;
       for (auto [partition, p] : partitions) {
         int64_t lag;
-        if (partition == "-1" || p["consumer_lag"].get(lag) || lag < 0) continue;
+        if (partition == "-1") continue;
+        // Behind the offsets the loop finished; without any yet, behind the last commit.
+        if ((p["consumer_lag_stored"].get(lag) || lag < 0) &&
+            (p["consumer_lag"].get(lag) || lag < 0)) {
+          continue;
+        }
         lag_[absl::StrCat("topic=\"", std::string(topic), "\",partition=\"", std::string(partition),
                           "\"")] = lag;
       }

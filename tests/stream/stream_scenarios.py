@@ -173,6 +173,16 @@ def kafka_revocation_commits(services, workdir, checks):
     checks.check(a + b == 600 and b > 0,
                  f"after the rebalance each event was read once: first {a:.0f}, second {b:.0f} "
                  "(the first worker's finished offsets were committed at revocation)")
+
+    def lag(worker, port):
+        values = [float(line.split()[-1]) for line in metrics(worker, port).splitlines()
+                  if line.startswith("ferry_stream_consumer_lag{")]
+        return sum(values) if values else None
+    # The lag is behind what the workers finished, not behind the commits (held back here).
+    settled = h.wait_until("the consumer lag at 0 (statistics every 5 s)",
+                           lambda: lag(first, port_a) == 0 and lag(second, port_b) == 0 or None,
+                           timeout=20)
+    checks.check(settled, "consumer lag counts from the finished offsets, not the last commit")
     checks.check(first.stop() == 0 and second.stop() == 0, "both workers exit 0")
 
 
