@@ -20,6 +20,7 @@
 #include <mutex>
 #include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "simdjson.h"
 #include "stream/adapters.h"
@@ -304,17 +305,23 @@ class KafkaSource : public Source,
     RdKafka::TopicPartition::destroy(fresh);
   }
 
+  // On the loop's thread (statistics are served by the consume call, as assigned_ is updated).
   void ParseStats(const std::string& json) {
     simdjson::dom::parser parser;
     simdjson::dom::object topics;
     if (parser.parse(json)["topics"].get(topics)) return;
     std::lock_guard<std::mutex> lock(lag_mu_);
+    lag_.clear();  // only the partitions this consumer owns now
     for (auto [topic, body] : topics) {
       simdjson::dom::object partitions;
       if (body["partitions"].get(partitions)) continue;
       for (auto [partition, p] : partitions) {
         int64_t lag;
-        if (partition == "-1") continue;
+        int32_t number;
+        if (!absl::SimpleAtoi(absl::string_view(partition.data(), partition.size()), &number) ||
+            !assigned_.contains({std::string(topic), number})) {
+          continue;  // not ours (any more), or librdkafka's "-1" entry
+        }
         // Behind the offsets the loop finished; without any yet, behind the last commit.
         if ((p["consumer_lag_stored"].get(lag) || lag < 0) &&
             (p["consumer_lag"].get(lag) || lag < 0)) {

@@ -58,6 +58,14 @@ void Metrics::Set(const std::string& name, const std::string& labels, double val
   families_[name].values[labels] = value;
 }
 
+void Metrics::SetAll(const std::string& name,
+                     const std::vector<std::pair<std::string, double>>& series) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, double>& values = families_[name].values;
+  values.clear();
+  for (const auto& [labels, value] : series) values[labels] = value;
+}
+
 void Metrics::Observe(const std::string& name, const std::string& labels, double value) {
   ObserveAll(name, labels, {value});
 }

@@ -28,6 +28,9 @@ class Metrics {
                 std::vector<double> buckets = {});
   void Add(const std::string& name, const std::string& labels, double delta);
   void Set(const std::string& name, const std::string& labels, double value);
+  // Replaces every series of gauge `name` with `series` (label text, value): series that are
+  // not reported any more (a revoked partition's lag) disappear.
+  void SetAll(const std::string& name, const std::vector<std::pair<std::string, double>>& series);
   void Observe(const std::string& name, const std::string& labels, double value);
   // Observe for each of `values`, under one lock.
   void ObserveAll(const std::string& name, const std::string& labels,

@@ -208,9 +208,11 @@ void Processor::ReportBatch(const Batch& batch, const WriteOutcome& outcome, boo
 void Processor::UpdateLag() {
   if (Clock::now() - last_lag_ < std::chrono::seconds(1)) return;
   last_lag_ = Clock::now();
+  std::vector<std::pair<std::string, double>> lag;
   for (const auto& [labels, value] : source_->Lag()) {
-    metrics_->Set("ferry_stream_consumer_lag", labels, static_cast<double>(value));
+    lag.emplace_back(labels, static_cast<double>(value));
   }
+  metrics_->SetAll("ferry_stream_consumer_lag", lag);
 }
 
 absl::Status Processor::Run(const std::atomic<bool>& stop) {

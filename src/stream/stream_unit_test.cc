@@ -401,6 +401,15 @@ TEST_F(FileSinkTest, LeftoversOfACrashedWriterArePublishedWithoutTheTornLine) {
   EXPECT_EQ(Read(dir_ / "events-20240101T000000-1-0.jsonl"), "{\"id\":\"1\"}\n");
 }
 
+TEST(MetricsTest, SetAllReplacesEveryGaugeSeries) {
+  Metrics m;
+  m.Describe("lag", Metrics::Type::kGauge, "Lag.");
+  m.SetAll("lag", {{"partition=\"0\"", 5}, {"partition=\"1\"", 7}});
+  m.SetAll("lag", {{"partition=\"1\"", 2}});  // partition 0 was revoked
+  EXPECT_EQ(m.Get("lag", "partition=\"1\""), 2);
+  EXPECT_EQ(m.Render().find("partition=\"0\""), std::string::npos) << m.Render();
+}
+
 TEST(MetricsTest, PrometheusText) {
   Metrics m;
   m.Describe("x_total", Metrics::Type::kCounter, "Xs.");

@@ -183,6 +183,12 @@ def kafka_revocation_commits(services, workdir, checks):
                            lambda: lag(first, port_a) == 0 and lag(second, port_b) == 0 or None,
                            timeout=20)
     checks.check(settled, "consumer lag counts from the finished offsets, not the last commit")
+    def lag_partitions(worker, port):
+        return {line.split('partition="')[1].split('"')[0] for line in metrics(worker, port).splitlines()
+                if line.startswith("ferry_stream_consumer_lag{")}
+    owned = lag_partitions(first, port_a), lag_partitions(second, port_b)
+    checks.check(not owned[0] & owned[1] and owned[0] | owned[1] == {"0", "1", "2", "3"},
+                 f"each worker reports the lag of the partitions it owns only: {owned}")
     checks.check(first.stop() == 0 and second.stop() == 0, "both workers exit 0")
 
 
