@@ -161,7 +161,7 @@ class KafkaSource : public Source,
     if (closed_) return absl::OkStatus();
     closed_ = true;
     // Waits for the asynchronous commits in flight and makes the last one certain.
-    CommitSync(accepted_, "at close");
+    CommitOffsets(accepted_, /*wait=*/true, "at close");
     RdKafka::ErrorCode code = consumer_->close();
     if (code != RdKafka::ERR_NO_ERROR) {
       return absl::UnavailableError(
@@ -181,15 +181,14 @@ class KafkaSource : public Source,
       return;
     }
     // Revoked: what the loop finished of these partitions is committed while they are ours.
-    std::map<TopicPartition, int64_t> finished;
-    for (RdKafka::TopicPartition* tp : partitions) {
-      const TopicPartition key{tp->topic(), tp->partition()};
-      if (auto it = accepted_.find(key); it != accepted_.end()) {
-        auto sent = sent_.find(key);
-        if (sent == sent_.end() || sent->second != it->second) finished.insert(*it);
+    std::map<TopicPartition, int64_t> finished = Unsent();
+    std::erase_if(finished, [&](const auto& entry) {
+      for (RdKafka::TopicPartition* tp : partitions) {
+        if (entry.first == TopicPartition{tp->topic(), tp->partition()}) return false;
       }
-    }
-    CommitSync(finished, "at revocation");
+      return true;
+    });
+    CommitOffsets(finished, /*wait=*/true, "at revocation");
     for (RdKafka::TopicPartition* tp : partitions) {
       assigned_.erase({tp->topic(), tp->partition()});
       accepted_.erase({tp->topic(), tp->partition()});
@@ -235,42 +234,39 @@ class KafkaSource : public Source,
 
   // Finished offsets not yet sent, and the interval since the last send is over.
   bool CommitDue() const {
-    if (accepted_.size() == sent_.size() && accepted_ == sent_) return false;
+    if (accepted_ == sent_) return false;
     return config_.commit_interval_ms == 0 ||
            Clock::now() - last_sent_ >= std::chrono::milliseconds(config_.commit_interval_ms);
   }
 
-  // Sends the finished offsets that changed since the last send, asynchronously; a commit that
-  // cannot be sent is logged (the offsets are sent again with the next ones).
-  void SendCommits() {
+  // The finished offsets that changed since they were last sent.
+  std::map<TopicPartition, int64_t> Unsent() const {
     std::map<TopicPartition, int64_t> changed;
     for (const auto& [tp, offset] : accepted_) {
       auto sent = sent_.find(tp);
       if (sent == sent_.end() || sent->second != offset) changed.emplace(tp, offset);
     }
-    last_sent_ = Clock::now();
-    if (changed.empty()) return;
-    std::vector<RdKafka::TopicPartition*> offsets = Offsets(changed);
-    RdKafka::ErrorCode code = consumer_->commitAsync(offsets);
-    RdKafka::TopicPartition::destroy(offsets);
-    if (code != RdKafka::ERR_NO_ERROR) {
-      LogEvent("commit_failed", {{"source", name_},
-                                 {"error", absl::StrCat("Kafka offset commit not sent: ",
-                                                        RdKafka::err2str(code))}});
-      return;
-    }
-    for (const auto& [tp, offset] : changed) sent_[tp] = offset;
+    return changed;
   }
 
-  // Commits `offsets` and waits for the broker's answer; a failure is logged (a replay).
-  void CommitSync(const std::map<TopicPartition, int64_t>& offsets, const char* when) {
+  // Sends the changed finished offsets, asynchronously.
+  void SendCommits() {
+    last_sent_ = Clock::now();
+    CommitOffsets(Unsent(), /*wait=*/false, "");
+  }
+
+  // Commits `offsets`, waiting for the broker's answer when `wait`. A failure is logged (it
+  // only means a replay; unsent offsets go again with the next commit).
+  void CommitOffsets(const std::map<TopicPartition, int64_t>& offsets, bool wait,
+                     const char* when) {
     if (offsets.empty()) return;
     std::vector<RdKafka::TopicPartition*> list = Offsets(offsets);
-    RdKafka::ErrorCode code = consumer_->commitSync(list);
+    RdKafka::ErrorCode code = wait ? consumer_->commitSync(list) : consumer_->commitAsync(list);
     RdKafka::TopicPartition::destroy(list);
     if (code != RdKafka::ERR_NO_ERROR) {
       LogEvent("commit_failed", {{"source", name_},
-                                 {"error", absl::StrCat("Kafka offset commit ", when, " failed: ",
+                                 {"error", absl::StrCat("Kafka offset commit ", when,
+                                                        *when ? " " : "", "failed: ",
                                                         RdKafka::err2str(code))}});
       return;
     }
