@@ -4,6 +4,7 @@
 // errors.max_retries attempts: retryable, nothing uncommitted is lost, a restart resumes from
 // the last commit; 2 when the config is wrong or a sink refuses a batch for good.
 #include <dlfcn.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -27,10 +28,22 @@ constexpr int kExitSinkUnavailable = 1;
 
 void RequestStop(int) { stop_requested = true; }
 
+// The kernel names a process after the file it executes: "exe" after the restart through
+// /proc/self/exe. This gives it back the name it was started under (the last part of argv[0],
+// at most 15 bytes as the kernel keeps), so that ps, top and `pgrep -x ferry` see "ferry".
+void RestoreProcessName(const char* argv0) {
+  std::string name = argv0;
+  name = name.substr(name.rfind('/') + 1).substr(0, 15);
+  if (!name.empty()) prctl(PR_SET_NAME, name.c_str(), 0, 0, 0);
+}
+
 }  // namespace
 
 void RestartStreamWithHugePages(char** argv) {
-  if (std::getenv("MALLOC_CONF") != nullptr) return;  // the user's choice, or the restart
+  if (std::getenv("MALLOC_CONF") != nullptr) {  // the user's choice, or the restart
+    RestoreProcessName(argv[0]);
+    return;
+  }
   if (dlsym(RTLD_DEFAULT, "mallctl") == nullptr) return;  // not jemalloc: nothing to set
   if (setenv("MALLOC_CONF", kStreamMallocConf, 1) != 0) return;
   execv("/proc/self/exe", argv);

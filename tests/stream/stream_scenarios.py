@@ -67,6 +67,10 @@ def kafka_to_kafka_sqlite_files(services, workdir, checks):
     checks.check('ferry_stream_events_dead_lettered_total{sink="kafka:dead_a"} 3' in text,
                  "metrics: 3 dead-lettered")
     checks.check("ferry_stream_end_to_end_seconds_count" in text, "metrics: end-to-end histogram")
+    with open(f"/proc/{worker.process.pid}/comm") as f:
+        name = f.read().strip()
+    checks.check(name == os.path.basename(h.ferry_binary())[:15],
+                 f"the process keeps its name after the huge-pages restart (comm: {name!r})")
     checks.check(worker.stop() == 0, "ferry stream exits 0 on SIGTERM")
     checks.check('"event":"batch"' in worker.text(), "a JSON log line per batch")
     started = next(json.loads(line) for line in worker.text().splitlines()
