@@ -135,8 +135,10 @@ def stage_breakdown(log_text):
     stages = ("poll_ms", "decode_ms", "score_ms", "output_ms", "send_ms", "write_ms", "write_wait_ms",
               "commit_ms")
     per_k = {s: sum(b.get(s, 0) for b in batches) * 1000 / events for s in stages}
+    polls = sorted(b.get("poll_ms", 0) for b in batches) or [0]
     return (f"{len(batches)} batches of {events / max(len(batches), 1):.0f} events; per 1,000 events: "
-            + ", ".join(f"{s[:-3]} {v:.2f} ms" for s, v in per_k.items()))
+            + ", ".join(f"{s[:-3]} {v:.2f} ms" for s, v in per_k.items())
+            + f"; longest polls {', '.join(f'{p:.1f}' for p in polls[-3:])} ms")
 
 
 def run_ferry(services, workdir, n, group="bench-ferry"):

@@ -118,11 +118,20 @@ class KafkaSource : public Source,
 
   absl::Status Commit(const std::vector<Message>& messages) override {
     std::map<TopicPartition, int64_t> finished;
-    for (const Message& m : messages) {
-      if (!assigned_.contains({m.topic, m.partition})) continue;
-      int64_t& n = accepted_[{m.topic, m.partition}];
-      n = std::max(n, m.offset + 1);
-      finished[{m.topic, m.partition}] = n;
+    // A batch holds runs of one partition's messages: one lookup per run, not per message.
+    for (size_t i = 0; i < messages.size();) {
+      const Message& first = messages[i];
+      int64_t next = first.offset + 1;
+      for (++i; i < messages.size() && messages[i].partition == first.partition &&
+                messages[i].topic == first.topic;
+           ++i) {
+        next = std::max(next, messages[i].offset + 1);
+      }
+      TopicPartition key{first.topic, first.partition};
+      if (!assigned_.contains(key)) continue;
+      int64_t& n = accepted_[key];
+      n = std::max(n, next);
+      finished[key] = n;
     }
     // Stored offsets are not committed (no auto-commit): they make librdkafka's statistics
     // report the lag behind what the loop finished (consumer_lag_stored), not behind the
@@ -178,6 +187,7 @@ class KafkaSource : public Source,
       consumer->assign(partitions);
       for (RdKafka::TopicPartition* tp : partitions)
         assigned_.insert({tp->topic(), tp->partition()});
+      last_topic_ = nullptr;  // Append looks ownership up again
       return;
     }
     // Revoked: what the loop finished of these partitions is committed while they are ours.
@@ -189,6 +199,7 @@ class KafkaSource : public Source,
       return true;
     });
     CommitOffsets(finished, /*wait=*/true, "at revocation");
+    last_topic_ = nullptr;  // Append looks ownership up again
     for (RdKafka::TopicPartition* tp : partitions) {
       assigned_.erase({tp->topic(), tp->partition()});
       accepted_.erase({tp->topic(), tp->partition()});
@@ -216,11 +227,13 @@ class KafkaSource : public Source,
   // served inside the batch call). The payload keeps room for simdjson's padding, so that the
   // decoder parses it in place.
   void Append(const rd_kafka_message_t& msg) {
-    if (msg.rkt != last_topic_) {
+    if (msg.rkt != last_topic_ || msg.partition != last_partition_) {
       last_topic_ = msg.rkt;
+      last_partition_ = msg.partition;
       last_topic_name_ = rd_kafka_topic_name(msg.rkt);
+      last_owned_ = assigned_.contains({last_topic_name_, msg.partition});
     }
-    if (!assigned_.contains({last_topic_name_, msg.partition})) return;
+    if (!last_owned_) return;
     Message& m = pending_.emplace_back();
     m.payload.reserve(msg.len + kPayloadPadding);
     m.payload.assign(static_cast<const char*>(msg.payload), msg.len);
@@ -334,8 +347,12 @@ class KafkaSource : public Source,
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   rd_kafka_queue_t* queue_ = nullptr;  // the consumer's queue (its reference, released at close)
   std::vector<rd_kafka_message_t*> batch_;
+  // The partition of the last message Append saw, and whether this consumer owns it (reset
+  // whenever assigned_ changes).
   const rd_kafka_topic_t* last_topic_ = nullptr;
+  int32_t last_partition_ = -1;
   std::string last_topic_name_;
+  bool last_owned_ = false;
   std::vector<Message> pending_;
   std::set<TopicPartition> assigned_;            // partitions this consumer owns now
   // Next offsets per owned partition: of the messages the loop finished, and as last sent.

@@ -80,6 +80,7 @@ def main():
                 scenario(services, scenario_dir, checks)
             except Exception as error:  # one broken scenario must not hide the others
                 checks.check(False, f"{name}: {type(error).__name__}: {error}")
+            if len(checks.failures) != before:  # the workers' logs say what happened
                 for log in sorted(os.listdir(scenario_dir)):
                     if log.endswith(".log"):
                         with open(os.path.join(scenario_dir, log)) as fh:

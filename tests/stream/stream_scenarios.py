@@ -190,7 +190,15 @@ def kafka_revocation_commits(services, workdir, checks):
     def lag_partitions(worker, port):
         return {line.split('partition="')[1].split('"')[0] for line in metrics(worker, port).splitlines()
                 if line.startswith("ferry_stream_consumer_lag{")}
-    owned = lag_partitions(first, port_a), lag_partitions(second, port_b)
+    # Statistics arrive every 5 s per worker: wait until all four partitions are reported
+    # (a partition reported by both workers fails below all the same).
+    def all_reported():
+        owned = lag_partitions(first, port_a), lag_partitions(second, port_b)
+        return owned if owned[0] | owned[1] == {"0", "1", "2", "3"} else None
+    try:
+        owned = h.wait_until("every partition's lag reported", all_reported, timeout=20)
+    except AssertionError:
+        owned = lag_partitions(first, port_a), lag_partitions(second, port_b)
     checks.check(not owned[0] & owned[1] and owned[0] | owned[1] == {"0", "1", "2", "3"},
                  f"each worker reports the lag of the partitions it owns only: {owned}")
     checks.check(first.stop() == 0 and second.stop() == 0, "both workers exit 0")
