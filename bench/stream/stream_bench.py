@@ -165,7 +165,7 @@ def run_ferry(services, workdir, n, group="bench-ferry"):
 
 
 PY_CONSUMER = r"""
-import json, sys, time, joblib, confluent_kafka
+import datetime, json, sys, time, joblib, confluent_kafka
 brokers, group, out, n, batch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 k09 = {"api.version.request": "false", "broker.version.fallback": "0.9.0.1"}
 model = joblib.load(sys.argv[6])
@@ -184,9 +184,14 @@ while done < n:
     events = [json.loads(m.value()) for m in msgs]
     feats = [{"PU_DO": f"{e['PULocationID']}_{e['DOLocationID']}", "trip_distance": e["trip_distance"]} for e in events]
     preds = model.predict(feats)
+    # ferry's output event for this bundle: its outputs (duration, ride_id passed through, the
+    # model_version constant) and one processing time per batch.
+    processed_at = datetime.datetime.now(datetime.timezone.utc).isoformat(
+        timespec="milliseconds").replace("+00:00", "Z")
     for e, p in zip(events, preds):
         producer.produce(out, json.dumps({"model": "ride_duration", "version": "1", "id": e["ride_id"],
-                         "prediction": {"duration": float(p), "ride_id": e["ride_id"]}}), key=e["ride_id"])
+                         "prediction": {"duration": float(p), "ride_id": e["ride_id"], "model_version": "1"},
+                         "processed_at": processed_at}), key=e["ride_id"])
     producer.flush()
     done += len(msgs)
     # Offsets of delivered batches, sent at most once a second as ferry's default
