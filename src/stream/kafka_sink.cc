@@ -14,11 +14,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "stream/adapters.h"
+#include "stream/kafka_events.h"
 
 namespace ferry::stream {
 namespace {
 
-class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
+class KafkaSink : public Sink, public RdKafka::DeliveryReportCb, public RdKafka::EventCb {
  public:
   explicit KafkaSink(SinkConfig config)
       : config_(std::move(config)), name_("kafka:" + config_.topic) {}
@@ -52,7 +53,9 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
       }
     }
     if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(this), err) !=
-        RdKafka::Conf::CONF_OK) {
+            RdKafka::Conf::CONF_OK ||
+        conf->set("event_cb", static_cast<RdKafka::EventCb*>(this), err) !=
+            RdKafka::Conf::CONF_OK) {
       return absl::InternalError(err);
     }
     producer_.reset(RdKafka::Producer::create(conf.get(), err));
@@ -156,6 +159,9 @@ class KafkaSink : public Sink, public RdKafka::DeliveryReportCb {
     DropAbandoned();
     return result;
   }
+
+  // librdkafka's log lines and errors, to the JSON log (from any of its threads).
+  void event_cb(RdKafka::Event& event) override { LogKafkaEvent("sink", name_, event); }
 
   // Delivery reports are served by poll/flush, on the thread that calls Send and Await.
   void dr_cb(RdKafka::Message& message) override {

@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "simdjson.h"
 #include "stream/adapters.h"
+#include "stream/kafka_events.h"
 #include "stream/stream_log.h"
 
 namespace ferry::stream {
@@ -215,8 +216,14 @@ class KafkaSource : public Source,
     consumer->unassign();
   }
 
+  // Statistics come from consume() on the loop's thread; log lines and errors may come from
+  // librdkafka's threads.
   void event_cb(RdKafka::Event& event) override {
-    if (event.type() == RdKafka::Event::EVENT_STATS) ParseStats(event.str());
+    if (event.type() == RdKafka::Event::EVENT_STATS) {
+      ParseStats(event.str());
+    } else {
+      LogKafkaEvent("source", name_, event);
+    }
   }
 
  private:

@@ -245,6 +245,12 @@ def kafka_sink_outage(services, workdir, checks):
                if '"event":"sink_retry"' in line]
     checks.check(all(x["sink"] == "kafka:outage_out" for x in retries),
                  f"{len(retries)} retries, all of the Kafka sink")
+    lines = worker.text().splitlines()
+    checks.check(any('"event":"kafka_error"' in line and '"sink":"kafka:outage_out"' in line
+                     for line in lines),
+                 "librdkafka's errors while the broker is away are in the JSON log")
+    checks.check(all(line.startswith("{") for line in lines),
+                 "every log line is JSON (librdkafka's own lines included)")
     checks.check(worker.stop() == 0, "exit 0")
     keys = {m.key().decode() for m in services.consume_all("outage_out", 900)}
     checks.check(keys == {e["ride_id"] for e in events},

@@ -89,8 +89,12 @@ class Services:
         self.run("kafka-topic", name, str(partitions))
 
     def producer(self):
+        # Messages without a key go to a random partition each: librdkafka's default sends
+        # keyless messages to one partition for sticky.partitioning.linger.ms (10 ms), so a
+        # quick burst landed in a single partition and the group tests found one worker with
+        # all the work and the others with none.
         return confluent_kafka.Producer({"bootstrap.servers": self.brokers, **KAFKA_09,
-                                         "linger.ms": 5})
+                                         "linger.ms": 5, "sticky.partitioning.linger.ms": 0})
 
     def produce(self, topic, payloads, keys=None):
         producer = self.producer()
