@@ -257,12 +257,18 @@ def list_rates(values):
     return ", ".join(f"{v:,.0f}" for v in values)
 
 
+def stat_cpu(path):
+    """(name, user + system CPU seconds) from a /proc/.../stat file."""
+    with open(path) as f:
+        name, rest = f.read().split("(", 1)[1].rsplit(")", 1)
+    fields = rest.split()
+    return name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid):
     """User + system CPU seconds a process has used (from /proc), 0 if it is gone."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return stat_cpu(f"/proc/{pid}/stat")[1]
     except (OSError, IndexError, ValueError):
         return 0.0
 
@@ -272,11 +278,9 @@ def jit_seconds(pid):
     total = 0.0
     try:
         for tid in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                comm, rest = f.read().split("(", 1)[1].rsplit(")", 1)
-            if comm.startswith(("C1 ", "C2 ")):
-                fields = rest.split()
-                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            name, seconds = stat_cpu(f"/proc/{pid}/task/{tid}/stat")
+            if name.startswith(("C1 ", "C2 ")):
+                total += seconds
     except (OSError, IndexError, ValueError):
         pass
     return total

@@ -17,11 +17,7 @@ struct ImpliedInput {
 };
 
 // A YAML scalar that means exactly `text` (a JSON string is a YAML double-quoted scalar).
-std::string Quoted(std::string_view text) {
-  std::string out;
-  io::JsonWriter(&out).String(text);
-  return out;
-}
+std::string Quoted(std::string_view text) { return io::JsonQuoted(text); }
 
 bool IsIdentifier(std::string_view name) {
   if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) {

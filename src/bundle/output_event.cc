@@ -7,28 +7,20 @@
 
 namespace ferry::bundle {
 
-namespace {
-
-std::string Quoted(std::string_view key) {
-  std::string out;
-  io::AppendJsonString(&out, key);
-  return out;
-}
-
-}  // namespace
+using io::JsonQuoted;
 
 OutputEventWriter::OutputEventWriter(const OutputEventKeys& keys, const ScoredBatch& scored)
     : keys_(keys),
       scored_(scored),
       field_written_(scored.field_names.size(), true),
-      model_key_(Quoted(keys.model_key)),
-      version_key_(Quoted(keys.version_key)),
-      id_key_(Quoted(keys.id_key)),
-      prediction_key_(Quoted(keys.prediction_key)),
-      timestamp_key_(Quoted(keys.timestamp_key)),
-      probabilities_key_(Quoted(scored.probabilities_name)) {
-  for (const std::string& name : scored.field_names) field_keys_.push_back(Quoted(name));
-  for (const std::string& label : scored.class_labels) label_keys_.push_back(Quoted(label));
+      model_key_(JsonQuoted(keys.model_key)),
+      version_key_(JsonQuoted(keys.version_key)),
+      id_key_(JsonQuoted(keys.id_key)),
+      prediction_key_(JsonQuoted(keys.prediction_key)),
+      timestamp_key_(JsonQuoted(keys.timestamp_key)),
+      probabilities_key_(JsonQuoted(scored.probabilities_name)) {
+  for (const std::string& name : scored.field_names) field_keys_.push_back(JsonQuoted(name));
+  for (const std::string& label : scored.class_labels) label_keys_.push_back(JsonQuoted(label));
   // A guess at a line's size that mostly saves the string's regrowth: keys, plus room for
   // each value (an id, model, version and timestamp of up to 32 bytes).
   reserve_ = 4 * 32 + model_key_.size() + version_key_.size() + id_key_.size() +

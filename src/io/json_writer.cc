@@ -34,6 +34,12 @@ size_t ValidUtf8Length(const unsigned char* s, size_t n) {
 
 }  // namespace
 
+std::string JsonQuoted(std::string_view text) {
+  std::string out;
+  AppendJsonString(&out, text);
+  return out;
+}
+
 void AppendJsonString(std::string* out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');

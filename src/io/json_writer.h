@@ -23,6 +23,8 @@ namespace ferry::io {
 
 // Appends `text` as a quoted, escaped JSON string.
 void AppendJsonString(std::string* out, std::string_view text);
+// `text` as a quoted, escaped JSON string.
+std::string JsonQuoted(std::string_view text);
 // Appends the shortest round-trip form of `d` (null for NaN and infinities).
 void AppendJsonDouble(std::string* out, double d);
 

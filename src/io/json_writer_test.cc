@@ -10,11 +10,7 @@
 namespace ferry::io {
 namespace {
 
-std::string Quoted(std::string_view text) {
-  std::string out;
-  AppendJsonString(&out, text);
-  return out;
-}
+std::string Quoted(std::string_view text) { return JsonQuoted(text); }
 
 std::string Number(double d) {
   std::string out;
