@@ -3,6 +3,8 @@
 #include <cassert>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace ferry::io {
 namespace {
@@ -32,6 +34,22 @@ size_t ValidUtf8Length(const unsigned char* s, size_t n) {
   return len;
 }
 
+// True when none of the 8 bytes at `s` needs escaping or UTF-8 checking: no control byte
+// (< 0x20), no '"', no '\\' and no byte >= 0x80. Exact for "none" (bit tricks on the word
+// that never miss such a byte), so the byte-by-byte path handles every word where it is false.
+bool PlainWord(const unsigned char* s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, s, sizeof(w));
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  const uint64_t has_quote = (quote - kOnes) & ~quote;
+  const uint64_t has_backslash = (backslash - kOnes) & ~backslash;
+  return ((below_space | has_quote | has_backslash | w) & kHigh) == 0;
+}
+
 }  // namespace
 
 std::string JsonQuoted(std::string_view text) {
@@ -47,6 +65,10 @@ void AppendJsonString(std::string* out, std::string_view text) {
   const size_t n = text.size();
   size_t run = 0;  // start of bytes not yet copied
   for (size_t i = 0; i < n;) {
+    if (i + 8 <= n && PlainWord(s + i)) {  // the common case: eight bytes that need nothing
+      i += 8;
+      continue;
+    }
     unsigned char c = s[i];
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
       ++i;

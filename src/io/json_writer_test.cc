@@ -36,6 +36,32 @@ TEST(JsonWriterTest, Utf8PassesThroughAndInvalidBytesAreReplaced) {
   EXPECT_EQ(Quoted("\xF4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
 }
 
+// Every byte value at every offset of a 17-byte string, so that it falls in each lane of the
+// 8-byte fast scan and in the byte-by-byte tail: it is escaped exactly as on its own.
+TEST(JsonWriterTest, EveryByteIsEscapedTheSameAtEveryOffset) {
+  for (int b = 0; b < 256; ++b) {
+    const std::string alone = Quoted(std::string(1, static_cast<char>(b)));
+    const std::string escaped = alone.substr(1, alone.size() - 2);
+    if (b == '"') {
+      EXPECT_EQ(escaped, "\\\"");
+    } else if (b < 0x20) {
+      EXPECT_EQ(escaped.front(), '\\') << b;
+    } else if (b >= 0x80) {
+      EXPECT_EQ(escaped, "\\ufffd") << b;  // a lone byte >= 0x80 is invalid UTF-8
+    }
+    for (size_t at = 0; at < 17; ++at) {
+      std::string text(17, 'a');
+      text[at] = static_cast<char>(b);
+      const std::string expected =
+          "\"" + std::string(at, 'a') + escaped + std::string(16 - at, 'a') + "\"";
+      ASSERT_EQ(Quoted(text), expected) << "byte " << b << " at " << at;
+    }
+  }
+  // A valid multi-byte sequence straddling two words passes through.
+  const std::string text = "abcdefg\xc3\xa9hijklmnop";
+  EXPECT_EQ(Quoted(text), "\"" + text + "\"");
+}
+
 TEST(JsonWriterTest, DoublesAreShortestRoundTripAndNonFiniteIsNull) {
   EXPECT_EQ(Number(12.5), "12.5");
   EXPECT_EQ(Number(12.0), "12.0");

@@ -45,7 +45,7 @@ struct DecodedEvents {
 
 class EventDecoder {
  public:
-  explicit EventDecoder(EventConfig config) : config_(std::move(config)) {}
+  explicit EventDecoder(EventConfig config);
   DecodedEvents Decode(const std::vector<Message>& messages);
 
  private:
@@ -68,9 +68,12 @@ class EventDecoder {
 
   static constexpr size_t kMaxRememberedColumns = 4096;
   EventConfig config_;
+  // The dotted paths of config_, split once.
+  std::vector<std::string> input_path_, id_path_, timestamp_path_;
   simdjson::dom::parser parser_;
   std::vector<Column> columns_;  // of the batch being decoded
   std::vector<size_t> field_order_;  // column of each field of the last event, in its order
+  size_t expected_rows_ = 0;  // rows the batch being decoded will have, about (its messages)
 };
 
 // Decodes standard base64 (with or without padding); false on invalid input.
