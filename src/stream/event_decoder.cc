@@ -177,6 +177,11 @@ DecodedEvents EventDecoder::Decode(const std::vector<Message>& messages) {
   Row row;
   const bool kinesis = config_.format == "kinesis";
   expected_rows_ = messages.size();
+  out.ids.reserve(expected_rows_);
+  out.event_time_ms.reserve(expected_rows_);
+  out.message.reserve(expected_rows_);
+  out.position.reserve(expected_rows_);
+  out.payload.reserve(expected_rows_);
   for (size_t m = 0; m < messages.size(); ++m) {
     const Message& message = messages[m];
     // The position is the default id; without a need for it, only a failure spells it out.

@@ -74,6 +74,8 @@ SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
   for (auto& c : columns) c.reserve(good.size());
 
   const bundle::OutputEventWriter event_writer(config, scored);
+  out.ids.reserve(good.size());
+  out.json.reserve(good.size());
   for (size_t r : good) {
     const std::string& id = events.ids[r];
     std::string line = event_writer.Event(model, version, id, r, processed_at);
