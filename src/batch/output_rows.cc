@@ -243,7 +243,8 @@ std::string OutputLayout::RowProblem(const RecordBatch& in, size_t r) const {
 RecordBatch OutputLayout::ResultTableRows(const RecordBatch& in, const std::vector<size_t>& good,
                                           const bundle::ScoredBatch& scored) const {
   const std::string processed_at = store::FormatResultTime(absl::Now());
-  const bundle::OutputEventWriter events(bundle::OutputEventKeys(), scored);
+  const bundle::OutputEventWriter events(bundle::OutputEventKeys(), scored, model_name_, version_,
+                                         processed_at);
   store::ResultRowValues values;
   values.ids = RowIds(in, in.FindColumn(config_.row_id), good);
   int received_col = received_at_column_.empty() ? -1 : in.FindColumn(received_at_column_);
@@ -251,7 +252,7 @@ RecordBatch OutputLayout::ResultTableRows(const RecordBatch& in, const std::vect
     Value& id = values.ids[i];
     if (!id.is_string()) id = Value::String(id.ToString());
     values.events.push_back(
-        Value::String(events.Event(model_name_, version_, id.as_string(), good[i], processed_at)));
+        Value::String(events.Event(id.as_string(), good[i])));
     if (received_col >= 0) {
       const Value& v = in.column(received_col).values[good[i]];
       values.received_at.push_back(v.is_null() ? Value::Null()

@@ -9,7 +9,9 @@ namespace ferry::bundle {
 
 using io::JsonQuoted;
 
-OutputEventWriter::OutputEventWriter(const OutputEventKeys& keys, const ScoredBatch& scored)
+OutputEventWriter::OutputEventWriter(const OutputEventKeys& keys, const ScoredBatch& scored,
+                                     const std::string& model, const std::string& version,
+                                     const std::string& processed_at)
     : keys_(keys),
       scored_(scored),
       field_written_(scored.field_names.size(), true),
@@ -18,12 +20,18 @@ OutputEventWriter::OutputEventWriter(const OutputEventKeys& keys, const ScoredBa
       id_key_(JsonQuoted(keys.id_key)),
       prediction_key_(JsonQuoted(keys.prediction_key)),
       timestamp_key_(JsonQuoted(keys.timestamp_key)),
-      probabilities_key_(JsonQuoted(scored.probabilities_name)) {
+      probabilities_key_(JsonQuoted(scored.probabilities_name)),
+      processed_at_json_(JsonQuoted(processed_at)) {
+  io::JsonWriter head(&head_);
+  head.BeginObject();
+  if (!keys.model_key.empty()) head.QuotedKey(model_key_).String(model);
+  if (!keys.version_key.empty()) head.QuotedKey(version_key_).String(version);
+  head_has_members_ = !keys.model_key.empty() || !keys.version_key.empty();
   for (const std::string& name : scored.field_names) field_keys_.push_back(JsonQuoted(name));
   for (const std::string& label : scored.class_labels) label_keys_.push_back(JsonQuoted(label));
   // A guess at a line's size that mostly saves the string's regrowth: keys, plus room for
   // each value (an id, model, version and timestamp of up to 32 bytes).
-  reserve_ = 4 * 32 + model_key_.size() + version_key_.size() + id_key_.size() +
+  reserve_ = head_.size() + 2 * 32 + model_key_.size() + version_key_.size() + id_key_.size() +
              prediction_key_.size() + timestamp_key_.size() + probabilities_key_.size();
   for (const std::string& k : field_keys_) reserve_ += k.size() + 24;
   for (const std::string& k : label_keys_) reserve_ += k.size() + 24;
@@ -39,16 +47,13 @@ OutputEventWriter::OutputEventWriter(const OutputEventKeys& keys, const ScoredBa
   }
 }
 
-std::string OutputEventWriter::Event(const std::string& model, const std::string& version,
-                                     const std::string& id, size_t row,
-                                     const std::string& processed_at) const {
+std::string OutputEventWriter::Event(const std::string& id, size_t row) const {
   const bool nested = keys_.layout != "flat";
   std::string line;
   line.reserve(reserve_);
+  line.append(head_);
   io::JsonWriter w(&line);
-  w.BeginObject();
-  if (!keys_.model_key.empty()) w.QuotedKey(model_key_).String(model);
-  if (!keys_.version_key.empty()) w.QuotedKey(version_key_).String(version);
+  w.ResumeObject(head_has_members_);
   w.QuotedKey(id_key_).String(id);
   if (nested) w.QuotedKey(prediction_key_).BeginObject();
   for (size_t f = 0; f < scored_.field_names.size(); ++f) {
@@ -62,7 +67,7 @@ std::string OutputEventWriter::Event(const std::string& model, const std::string
     w.EndObject();
   }
   if (nested) w.EndObject();
-  if (!keys_.timestamp_key.empty()) w.QuotedKey(timestamp_key_).String(processed_at);
+  if (!keys_.timestamp_key.empty()) w.QuotedKey(timestamp_key_).Raw(processed_at_json_);
   w.EndObject();
   return line;
 }

@@ -28,15 +28,17 @@ struct OutputEventKeys {
   std::string timestamp_key = "processed_at";
 };
 
-// Writes the output events of rows of one ScoredBatch.
+// Writes the output events of rows of one ScoredBatch, scored by one model version and
+// processed at one time.
 class OutputEventWriter {
  public:
   // `scored` must outlive the writer.
-  OutputEventWriter(const OutputEventKeys& keys, const ScoredBatch& scored);
+  OutputEventWriter(const OutputEventKeys& keys, const ScoredBatch& scored,
+                    const std::string& model, const std::string& version,
+                    const std::string& processed_at);
 
   // The event of scored row `row` (which must have been scored: scored.ok(row)).
-  std::string Event(const std::string& model, const std::string& version, const std::string& id,
-                    size_t row, const std::string& processed_at) const;
+  std::string Event(const std::string& id, size_t row) const;
 
  private:
   OutputEventKeys keys_;
@@ -46,6 +48,10 @@ class OutputEventWriter {
   std::string model_key_, version_key_, id_key_, prediction_key_, timestamp_key_,
       probabilities_key_;
   std::vector<std::string> field_keys_, label_keys_;
+  // The same for every row, written once: '{' and the model and version members, and the
+  // processing time as a quoted JSON string.
+  std::string head_, processed_at_json_;
+  bool head_has_members_ = false;
   size_t reserve_ = 0;  // bytes reserved for a line
 };
 

@@ -151,6 +151,11 @@ JsonWriter& JsonWriter::BeginObject() {
   return *this;
 }
 
+JsonWriter& JsonWriter::ResumeObject(bool has_members) {
+  first_.push_back(!has_members);
+  return *this;
+}
+
 JsonWriter& JsonWriter::EndObject() {
   assert(!first_.empty() && !after_key_);
   out_->push_back('}');

@@ -33,6 +33,9 @@ class JsonWriter {
   explicit JsonWriter(std::string* out) : out_(out) {}
 
   JsonWriter& BeginObject();
+  // Continues an object whose '{' (and, when `has_members`, some members) the string already
+  // holds, e.g. a head written once for many lines: the next Key gets its comma right.
+  JsonWriter& ResumeObject(bool has_members);
   JsonWriter& EndObject();
   JsonWriter& BeginArray();
   JsonWriter& EndArray();

@@ -62,6 +62,15 @@ TEST(JsonWriterTest, EveryByteIsEscapedTheSameAtEveryOffset) {
   EXPECT_EQ(Quoted(text), "\"" + text + "\"");
 }
 
+TEST(JsonWriterTest, ResumedObjectsContinueWithTheRightCommas) {
+  std::string line = R"({"model":"m")";
+  JsonWriter(&line).ResumeObject(true).Key("id").String("r1").EndObject();
+  EXPECT_EQ(line, R"({"model":"m","id":"r1"})");
+  line = "{";
+  JsonWriter(&line).ResumeObject(false).Key("id").Int(7).Key("x").Null().EndObject();
+  EXPECT_EQ(line, R"({"id":7,"x":null})");
+}
+
 TEST(JsonWriterTest, DoublesAreShortestRoundTripAndNonFiniteIsNull) {
   EXPECT_EQ(Number(12.5), "12.5");
   EXPECT_EQ(Number(12.0), "12.0");

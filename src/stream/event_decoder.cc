@@ -28,11 +28,6 @@ bool AtPath(element root, const std::vector<std::string>& path, element* out) {
   return true;
 }
 
-std::string IdText(const Value& v) {
-  if (v.kind() == Value::Kind::kString) return v.as_string();
-  return v.ToString();
-}
-
 int64_t TimeMs(const Value& v) {
   if (v.is_number()) {
     double d = *v.ToDouble();
@@ -118,11 +113,18 @@ std::string EventDecoder::DecodeEvent(std::string_view json, bool padded,
   row->id = default_id;
   if (!config_.id_field.empty()) {
     element id;
+    std::string_view text;
     Value v;
-    if (!AtPath(root, id_path_, &id) || !ScalarValue(id, &v) || v.is_null()) {
+    if (!AtPath(root, id_path_, &id)) {
       return absl::StrCat("the event lacks its id field '", config_.id_field, "'");
     }
-    row->id = IdText(v);
+    if (id.get_string().get(text) == simdjson::SUCCESS) {
+      row->id.assign(text);  // the usual string id, copied once
+    } else if (ScalarValue(id, &v) && !v.is_null()) {
+      row->id = v.ToString();  // a number or boolean, as its JSON text
+    } else {
+      return absl::StrCat("the event lacks its id field '", config_.id_field, "'");
+    }
   }
   row->time_ms = default_time_ms;
   if (!config_.timestamp_field.empty()) {

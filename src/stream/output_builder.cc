@@ -73,12 +73,12 @@ SinkBatch BuildOutputs(const OutputConfig& config, const std::string& model,
   std::vector<std::vector<Value>> columns(names.size());
   for (auto& c : columns) c.reserve(good.size());
 
-  const bundle::OutputEventWriter event_writer(config, scored);
+  const bundle::OutputEventWriter event_writer(config, scored, model, version, processed_at);
   out.ids.reserve(good.size());
   out.json.reserve(good.size());
   for (size_t r : good) {
     const std::string& id = events.ids[r];
-    std::string line = event_writer.Event(model, version, id, r, processed_at);
+    std::string line = event_writer.Event(id, r);
     out.ids.push_back(id);
     out.json.push_back(std::move(line));
     if (!with_table) continue;

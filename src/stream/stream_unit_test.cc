@@ -295,6 +295,14 @@ TEST(OutputBuilderTest, NestedAndFlatShapesAndDeadRows) {
             R"({"model":"ride_duration","version":"3","ride_id":"r1","duration":18.25})");
   EXPECT_EQ(Cell(out.table, "duration", 0), "18.25");
 
+  // Keys configured as "" are left out; the id is always written.
+  OutputConfig bare = oc;
+  bare.model_key = "";
+  bare.version_key = "";
+  SinkBatch bare_out =
+      BuildOutputs(bare, "ride_duration", "3", events, TwoScoredRows(), messages, 0, &dead);
+  EXPECT_EQ(bare_out.json[0], R"({"ride_id":"r1","duration":18.25})");
+
   // Without table rows (no sink reads them) the JSON lines are the same.
   SinkBatch lines_only =
       BuildOutputs(oc, "ride_duration", "3", events, TwoScoredRows(), messages, 0, &dead, false);
