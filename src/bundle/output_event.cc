@@ -15,8 +15,6 @@ OutputEventWriter::OutputEventWriter(const OutputEventKeys& keys, const ScoredBa
     : keys_(keys),
       scored_(scored),
       field_written_(scored.field_names.size(), true),
-      model_key_(JsonQuoted(keys.model_key)),
-      version_key_(JsonQuoted(keys.version_key)),
       id_key_(JsonQuoted(keys.id_key)),
       prediction_key_(JsonQuoted(keys.prediction_key)),
       timestamp_key_(JsonQuoted(keys.timestamp_key)),
@@ -24,14 +22,14 @@ OutputEventWriter::OutputEventWriter(const OutputEventKeys& keys, const ScoredBa
       processed_at_json_(JsonQuoted(processed_at)) {
   io::JsonWriter head(&head_);
   head.BeginObject();
-  if (!keys.model_key.empty()) head.QuotedKey(model_key_).String(model);
-  if (!keys.version_key.empty()) head.QuotedKey(version_key_).String(version);
+  if (!keys.model_key.empty()) head.Key(keys.model_key).String(model);
+  if (!keys.version_key.empty()) head.Key(keys.version_key).String(version);
   head_has_members_ = !keys.model_key.empty() || !keys.version_key.empty();
   for (const std::string& name : scored.field_names) field_keys_.push_back(JsonQuoted(name));
   for (const std::string& label : scored.class_labels) label_keys_.push_back(JsonQuoted(label));
-  // A guess at a line's size that mostly saves the string's regrowth: keys, plus room for
-  // each value (an id, model, version and timestamp of up to 32 bytes).
-  reserve_ = head_.size() + 2 * 32 + model_key_.size() + version_key_.size() + id_key_.size() +
+  // A guess at a line's size that mostly saves the string's regrowth: the head, the keys,
+  // the processing time, plus room for each value (the id up to 32 bytes).
+  reserve_ = head_.size() + processed_at_json_.size() + 32 + id_key_.size() +
              prediction_key_.size() + timestamp_key_.size() + probabilities_key_.size();
   for (const std::string& k : field_keys_) reserve_ += k.size() + 24;
   for (const std::string& k : label_keys_) reserve_ += k.size() + 24;

@@ -45,8 +45,7 @@ class OutputEventWriter {
   const ScoredBatch& scored_;
   std::vector<bool> field_written_;  // per output field; false for those a flat layout drops
   // The keys quoted and escaped once, for every row: fixed keys, outputs, class labels.
-  std::string model_key_, version_key_, id_key_, prediction_key_, timestamp_key_,
-      probabilities_key_;
+  std::string id_key_, prediction_key_, timestamp_key_, probabilities_key_;
   std::vector<std::string> field_keys_, label_keys_;
   // The same for every row, written once: '{' and the model and version members, and the
   // processing time as a quoted JSON string.

@@ -115,12 +115,10 @@ std::string EventDecoder::DecodeEvent(std::string_view json, bool padded,
     element id;
     std::string_view text;
     Value v;
-    if (!AtPath(root, id_path_, &id)) {
-      return absl::StrCat("the event lacks its id field '", config_.id_field, "'");
-    }
-    if (id.get_string().get(text) == simdjson::SUCCESS) {
+    const bool found = AtPath(root, id_path_, &id);
+    if (found && id.get_string().get(text) == simdjson::SUCCESS) {
       row->id.assign(text);  // the usual string id, copied once
-    } else if (ScalarValue(id, &v) && !v.is_null()) {
+    } else if (found && ScalarValue(id, &v) && !v.is_null()) {
       row->id = v.ToString();  // a number or boolean, as its JSON text
     } else {
       return absl::StrCat("the event lacks its id field '", config_.id_field, "'");
